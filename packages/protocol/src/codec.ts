@@ -1,0 +1,59 @@
+/**
+ * The codec interface (docs/protocol.md §2): one `encode` and one `decode`, each choosing the
+ * text or binary codec per message. Binary data goes in a binary frame; anything else in text.
+ */
+import type { ClientEnvelope, Envelope, ServerEnvelope } from './envelope.js';
+import { ProtocolError } from './errors.js';
+import { resolveLimits, type ProtocolLimits } from './limits.js';
+import { decodeBinary, encodeBinary } from './binary-codec.js';
+import { decodeJson, encodeJson } from './json-codec.js';
+import type { Direction } from './validate.js';
+
+/** A frame as transports deliver it: text, or bytes in any of the usual containers. */
+export type Frame = string | Uint8Array | ArrayBuffer;
+
+/**
+ * Encodes one envelope into the payload of one frame: a `Uint8Array` (send as a binary frame)
+ * when its `data` is a `Uint8Array`, otherwise a string (send as a text frame).
+ */
+export function encode(envelope: Envelope): string | Uint8Array {
+  const data = (envelope as { data?: unknown }).data;
+  if (data instanceof Uint8Array) return encodeBinary(envelope);
+  if (data instanceof ArrayBuffer) {
+    return encodeBinary({ ...envelope, data: new Uint8Array(data) } as Envelope);
+  }
+  return encodeJson(envelope);
+}
+
+function toBytes(frame: Uint8Array | ArrayBuffer): Uint8Array {
+  return frame instanceof Uint8Array ? frame : new Uint8Array(frame);
+}
+
+/** Decodes one frame in the given direction; see {@link decodeClientFrame}. */
+export function decodeFrame(frame: Frame, from: Direction, limits?: Partial<ProtocolLimits>): Envelope {
+  const l = resolveLimits(limits);
+  if (typeof frame === 'string') return decodeJson(frame, from, l);
+  if (frame instanceof Uint8Array || frame instanceof ArrayBuffer) {
+    return decodeBinary(toBytes(frame), from, l);
+  }
+  throw new ProtocolError(
+    'PROTOCOL_INVALID_ENVELOPE',
+    'frame: expected a string, Uint8Array or ArrayBuffer, got something else',
+  );
+}
+
+/**
+ * Decodes a frame a client sent (for servers). Every result passed the validator.
+ * @throws ProtocolError and nothing else.
+ */
+export function decodeClientFrame(frame: Frame, limits?: Partial<ProtocolLimits>): ClientEnvelope {
+  return decodeFrame(frame, 'client', limits) as ClientEnvelope;
+}
+
+/**
+ * Decodes a frame a server sent (for clients). Every result passed the validator.
+ * @throws ProtocolError and nothing else.
+ */
+export function decodeServerFrame(frame: Frame, limits?: Partial<ProtocolLimits>): ServerEnvelope {
+  return decodeFrame(frame, 'server', limits) as ServerEnvelope;
+}

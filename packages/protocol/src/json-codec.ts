@@ -1,0 +1,74 @@
+/**
+ * JSON codec for text frames (docs/protocol.md §6). Decoding checks size and nesting depth
+ * before `JSON.parse` does any work, then hands the value to the one validator.
+ */
+import type { Envelope } from './envelope.js';
+import { ProtocolError } from './errors.js';
+import type { ProtocolLimits } from './limits.js';
+import { validateEnvelope, type Direction } from './validate.js';
+
+/**
+ * Rejects text deeper than `maxDepth` (§6.2) with one pass over the characters, skipping
+ * string contents, so a hostile `[[[[...` never reaches the parser's recursion.
+ * @internal
+ */
+export function checkJsonDepth(text: string, maxDepth: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) {
+        throw new ProtocolError(
+          'PROTOCOL_TOO_DEEP',
+          `text frame: expected nesting of at most ${maxDepth}, got more`,
+        );
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+/** Encodes an envelope whose `data` is JSON (or absent) as the text of one frame. */
+export function encodeJson(envelope: Envelope): string {
+  try {
+    return JSON.stringify(envelope);
+  } catch (cause) {
+    throw new ProtocolError(
+      'PROTOCOL_UNENCODABLE',
+      `${envelope.k}.data: expected a JSON value, got one JSON.stringify refuses`,
+      { field: `${envelope.k}.data`, cause },
+    );
+  }
+}
+
+/**
+ * Decodes the text of one frame sent by `from`.
+ * @throws ProtocolError with PROTOCOL_TOO_LARGE, PROTOCOL_TOO_DEEP, PROTOCOL_INVALID_JSON or
+ *   any validation code.
+ */
+export function decodeJson(text: string, from: Direction, limits: ProtocolLimits): Envelope {
+  // A UTF-16 code unit is at least one UTF-8 byte, so this bound never lets an oversize frame
+  // through; the transport (ws `maxPayload`) checks exact bytes before this runs.
+  if (text.length > limits.maxBytes) {
+    throw new ProtocolError(
+      'PROTOCOL_TOO_LARGE',
+      `text frame: expected at most ${limits.maxBytes} bytes, got at least ${text.length}`,
+    );
+  }
+  checkJsonDepth(text, limits.maxDepth);
+  let value: unknown;
+  try {
+    // JSON.parse defines "__proto__" as an own property, never as the prototype, so parsed
+    // data cannot pollute Object.prototype; the validator copies only known envelope fields.
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new ProtocolError('PROTOCOL_INVALID_JSON', 'text frame: expected JSON, got invalid JSON', {
+      cause,
+    });
+  }
+  return validateEnvelope(value, from, limits);
+}
