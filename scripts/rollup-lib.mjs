@@ -32,14 +32,29 @@ export function libraryConfig({ dir, inputs }) {
         }),
       ],
       output: [
-        { dir: `${dir}/dist`, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
-        { dir: `${dir}/dist`, format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+        {
+          dir: `${dir}/dist`,
+          format: 'es',
+          entryFileNames: '[name].js',
+          chunkFileNames: 'chunks/[name]-[hash].js',
+          sourcemap: true,
+        },
+        {
+          dir: `${dir}/dist`,
+          format: 'cjs',
+          entryFileNames: '[name].cjs',
+          chunkFileNames: 'chunks/[name]-[hash].cjs',
+          sourcemap: true,
+          exports: 'named',
+        },
       ],
     },
     ...['d.ts', 'd.cts'].map((ext) => ({
       input: inputs,
       external,
-      plugins: [dts({ tsconfig: `${dir}/tsconfig.build.json`, compilerOptions: { customConditions: [] } })],
+      plugins: [
+        dts({ tsconfig: `${dir}/tsconfig.build.json`, compilerOptions: { customConditions: [] } }),
+      ],
       output: { dir: `${dir}/dist`, format: 'es', entryFileNames: `[name].${ext}` },
     })),
   ];

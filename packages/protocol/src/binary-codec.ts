@@ -36,7 +36,11 @@ const KINDS: readonly KindSpec[] = [
   { code: 0x04, kind: 'bcast', fields: [u('id'), s('type')] },
   { code: 0x05, kind: 'to', fields: [u('id'), s('cid'), s('type')] },
   { code: 0x06, kind: 'ack', fields: [u('id')] },
-  { code: 0x07, kind: 'push', fields: [s('type'), { name: 'from', type: 'string', optional: true }] },
+  {
+    code: 0x07,
+    kind: 'push',
+    fields: [s('type'), { name: 'from', type: 'string', optional: true }],
+  },
   { code: 0x08, kind: 'event', fields: [s('topic'), s('epoch'), u('offset'), u('ts')] },
 ];
 

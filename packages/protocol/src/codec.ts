@@ -30,7 +30,11 @@ function toBytes(frame: Uint8Array | ArrayBuffer): Uint8Array {
 }
 
 /** Decodes one frame in the given direction; see {@link decodeClientFrame}. */
-export function decodeFrame(frame: Frame, from: Direction, limits?: Partial<ProtocolLimits>): Envelope {
+export function decodeFrame(
+  frame: Frame,
+  from: Direction,
+  limits?: Partial<ProtocolLimits>,
+): Envelope {
   const l = resolveLimits(limits);
   if (typeof frame === 'string') return decodeJson(frame, from, l);
   if (frame instanceof Uint8Array || frame instanceof ArrayBuffer) {

@@ -5,12 +5,7 @@
 
 /** JSON value as carried in text frames. */
 export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * Application payload of a message. A `Uint8Array` travels in a binary frame (§7) untouched;

@@ -21,10 +21,4 @@ export {
 } from './validate.js';
 export { encodeJson, decodeJson } from './json-codec.js';
 export { encodeBinary, decodeBinary, isBinaryPayload, type BinaryKind } from './binary-codec.js';
-export {
-  encode,
-  decodeFrame,
-  decodeClientFrame,
-  decodeServerFrame,
-  type Frame,
-} from './codec.js';
+export { encode, decodeFrame, decodeClientFrame, decodeServerFrame, type Frame } from './codec.js';

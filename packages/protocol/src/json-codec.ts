@@ -18,7 +18,8 @@ export function checkJsonDepth(text: string, maxDepth: number): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -66,9 +67,13 @@ export function decodeJson(text: string, from: Direction, limits: ProtocolLimits
     // data cannot pollute Object.prototype; the validator copies only known envelope fields.
     value = JSON.parse(text);
   } catch (cause) {
-    throw new ProtocolError('PROTOCOL_INVALID_JSON', 'text frame: expected JSON, got invalid JSON', {
-      cause,
-    });
+    throw new ProtocolError(
+      'PROTOCOL_INVALID_JSON',
+      'text frame: expected JSON, got invalid JSON',
+      {
+        cause,
+      },
+    );
   }
   return validateEnvelope(value, from, limits);
 }

@@ -4,7 +4,7 @@
  * envelope holding only the known fields. Errors name the field, the expectation and what
  * arrived.
  */
-import type { Envelope, ClientEnvelope, ServerEnvelope } from './envelope.js';
+import type { Envelope, ClientEnvelope, ServerEnvelope, SubscribeResult } from './envelope.js';
 import { CLIENT_KINDS, SERVER_KINDS } from './envelope.js';
 import { ProtocolError, type ProtocolErrorCode } from './errors.js';
 import { MAX_UINT, type ProtocolLimits } from './limits.js';
@@ -33,7 +33,7 @@ function describe(value: unknown): string {
     return value.length > 40 ? `a string of length ${value.length}` : JSON.stringify(value);
   }
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  return `${typeof value} ${String(value as string | number | boolean | bigint | symbol)}`;
 }
 
 /** Throws the standard field error. @internal */
@@ -195,9 +195,15 @@ const validators: { [K in Envelope['k']]: Validator } = {
     topic: validateTopic(s.topic, l, 'unsub.topic'),
   }),
   pub: (s, l) =>
-    withData({ k: 'pub', id: uint(s.id, 'pub.id'), topic: validateTopic(s.topic, l, 'pub.topic') }, s),
+    withData(
+      { k: 'pub', id: uint(s.id, 'pub.id'), topic: validateTopic(s.topic, l, 'pub.topic') },
+      s,
+    ),
   bcast: (s, l) =>
-    withData({ k: 'bcast', id: uint(s.id, 'bcast.id'), type: typeName(s.type, 'bcast.type', l) }, s),
+    withData(
+      { k: 'bcast', id: uint(s.id, 'bcast.id'), type: typeName(s.type, 'bcast.type', l) },
+      s,
+    ),
   to: (s, l) =>
     withData(
       {
@@ -272,7 +278,7 @@ export function validateSubscribeResult(
   v: unknown,
   limits: ProtocolLimits,
   field = 'result',
-): import('./envelope.js').SubscribeResult {
+): SubscribeResult {
   const r = record(v, field);
   const topic = validateTopic(r.topic, limits, `${field}.topic`);
   if (bool(r.ok, `${field}.ok`)) {
@@ -296,10 +302,22 @@ const serverKinds: ReadonlySet<string> = new Set(SERVER_KINDS);
  * @throws ProtocolError PROTOCOL_INVALID_ENVELOPE, PROTOCOL_UNKNOWN_KIND, PROTOCOL_INVALID_FIELD
  *   or PROTOCOL_INVALID_TOPIC.
  */
-export function validateEnvelope(value: unknown, from: 'client', limits: ProtocolLimits): ClientEnvelope;
-export function validateEnvelope(value: unknown, from: 'server', limits: ProtocolLimits): ServerEnvelope;
+export function validateEnvelope(
+  value: unknown,
+  from: 'client',
+  limits: ProtocolLimits,
+): ClientEnvelope;
+export function validateEnvelope(
+  value: unknown,
+  from: 'server',
+  limits: ProtocolLimits,
+): ServerEnvelope;
 export function validateEnvelope(value: unknown, from: Direction, limits: ProtocolLimits): Envelope;
-export function validateEnvelope(value: unknown, from: Direction, limits: ProtocolLimits): Envelope {
+export function validateEnvelope(
+  value: unknown,
+  from: Direction,
+  limits: ProtocolLimits,
+): Envelope {
   if (!isRecord(value)) fail('envelope', 'an object', value, 'PROTOCOL_INVALID_ENVELOPE');
   const kind = value.k;
   if (typeof kind !== 'string') fail('k', 'a kind string', kind, 'PROTOCOL_INVALID_ENVELOPE');
