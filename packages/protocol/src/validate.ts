@@ -33,7 +33,8 @@ function describe(value: unknown): string {
     return value.length > 40 ? `a string of length ${value.length}` : JSON.stringify(value);
   }
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value as string | number | boolean | bigint | symbol)}`;
+  if (typeof value === 'function') return 'a function';
+  return `${typeof value} ${String(value)}`;
 }
 
 /** Throws the standard field error. @internal */
