@@ -33,8 +33,10 @@ function describe(value: unknown): string {
     return value.length > 40 ? `a string of length ${value.length}` : JSON.stringify(value);
   }
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'function') return 'a function';
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `${typeof value} ${value}`;
+  }
+  return typeof value;
 }
 
 /** Throws the standard field error. @internal */
