@@ -1,3 +1,38 @@
+// @ackwire/client builds: ESM and CJS (dependencies external) with bundled .d.ts, plus a
+// self-contained UMD for <script> tags (global `Ackwire`, protocol and eventemitter3 inside).
+import { readFileSync } from 'node:fs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
 import { libraryConfig } from '../../scripts/rollup-lib.mjs';
 
-export default libraryConfig({ dir: import.meta.dirname, inputs: { index: 'src/index.ts' } });
+const dir = import.meta.dirname;
+const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+const banner = `/*! @ackwire/client v${pkg.version} | MIT License | UMD build, global Ackwire */`;
+
+const umd = {
+  input: 'src/index.ts',
+  plugins: [
+    // Resolve workspace packages to their built ESM (pnpm builds @ackwire/protocol first).
+    nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] }),
+    typescript({
+      tsconfig: `${dir}/tsconfig.build.json`,
+      declaration: false,
+      declarationMap: false,
+      sourceMap: true,
+    }),
+  ],
+  output: [
+    { file: `${dir}/dist/ackwire.umd.js`, format: 'umd', name: 'Ackwire', banner, sourcemap: true },
+    {
+      file: `${dir}/dist/ackwire.umd.min.js`,
+      format: 'umd',
+      name: 'Ackwire',
+      banner,
+      sourcemap: true,
+      plugins: [terser({ format: { comments: /^!/ } })],
+    },
+  ],
+};
+
+export default [...libraryConfig({ dir, inputs: { index: 'src/index.ts' } }), umd];
