@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Size budget for what browsers download: the min UMD bundle and an ESM import of AckwireClient
+// bundled the way an app would (esbuild, browser, minified). Fails (exit 1) past a budget.
+// Prints min, gzip and brotli sizes; `--json` prints them as JSON for the benchmark report.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Budgets in bytes, brotli-compressed. socket.io-client's browser bundle is about 12 KB. */
+export const BUDGETS = Object.freeze({ umdMin: 8 * 1024, esmImport: 8 * 1024 });
+
+export function measure(bytes) {
+  const buf = Buffer.from(bytes);
+  return {
+    min: buf.byteLength,
+    gzip: gzipSync(buf, { level: 9 }).byteLength,
+    brotli: brotliCompressSync(buf, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+    }).byteLength,
+  };
+}
+
+/** Bundles `code` as an app entry the way a browser app would ship it. */
+export async function bundleEntry(code, resolveDir) {
+  const out = await build({
+    stdin: { contents: code, resolveDir, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0].contents;
+}
+
+async function main() {
+  const umd = measure(readFileSync(`${root}packages/client/dist/ackwire.umd.min.js`));
+  const esm = measure(
+    await bundleEntry(
+      "import { AckwireClient } from '@ackwire/client'; globalThis.AckwireClient = AckwireClient;",
+      `${root}packages/client`,
+    ),
+  );
+  const rows = [
+    ['umd min (dist/ackwire.umd.min.js)', umd, BUDGETS.umdMin],
+    ['esm import { AckwireClient }', esm, BUDGETS.esmImport],
+  ];
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ umd, esm, budgets: BUDGETS }));
+  } else {
+    for (const [name, m, budget] of rows) {
+      console.log(
+        `size: ${name}: min ${m.min} B, gzip ${m.gzip} B, brotli ${m.brotli} B (budget ${budget} B brotli)`,
+      );
+    }
+  }
+  const over = rows.filter(([, m, budget]) => m.brotli > budget);
+  for (const [name, m, budget] of over) {
+    console.error(`size: ${name} is ${m.brotli} B brotli, over its budget of ${budget} B`);
+  }
+  if (over.length > 0) process.exit(1);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
