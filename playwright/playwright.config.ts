@@ -57,7 +57,7 @@ export default defineConfig({
       `--static ${root}playwright/pages`,
       `--static /client=${root}packages/client/dist`,
       `--static /protocol=${root}packages/protocol/dist`,
-      `--static /eventemitter3=${root}packages/client/node_modules/eventemitter3`,
+      `--static /vendor=${root}playwright/.build`,
       `--static /demo=${root}packages/test-server/demo`,
     ].join(' '),
     url: `http://127.0.0.1:${port}/control/stats`,

@@ -1,0 +1,54 @@
+/**
+ * Shared steps of the end-to-end scenarios: open a test page, create a client in it, drive the
+ * test server's faults over its HTTP control endpoint.
+ */
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+export const BUILDS = ['umd', 'esm'] as const;
+export type Build = (typeof BUILDS)[number];
+
+/** Heartbeat settings the Playwright config starts the test server with. */
+export const HEARTBEAT = { interval: 1000, timeout: 1000 };
+
+/** Triggers one of the test server's faults (POST /control/<name>). */
+export async function fault(request: APIRequestContext, name: string, body: object = {}) {
+  const res = await request.post(`/control/${name}`, { data: body });
+  expect(res.ok(), `control ${name}: ${res.status()} ${await res.text()}`).toBe(true);
+  return res.json().catch(() => ({}));
+}
+
+/** The `record` handler's log: one entry per processed message. */
+export async function recordLog(request: APIRequestContext) {
+  const res = await request.get('/control/log');
+  return (await res.json()) as { cid: string; id: number; data: unknown }[];
+}
+
+/** Opens the page of a build and waits until the library is loaded. */
+export async function openPage(page: Page, build: Build) {
+  await page.goto(`/${build}.html`);
+  await page.waitForFunction(() => (window as unknown as { libReady?: boolean }).libReady === true);
+}
+
+/**
+ * Creates `window.client` with the page-relative URL `/rt` (resolved against the page, as apps
+ * do), recording every state change in `window.states` and every pushed message in
+ * `window.messages`.
+ */
+export async function createClient(page: Page, options: Record<string, unknown> = {}) {
+  await page.evaluate((opts) => {
+    const w = window as any;
+    w.states = [];
+    w.messages = [];
+    w.errors = [];
+    w.client = new w.lib.AckwireClient('/rt', opts);
+    w.client.on('state', (e: any) => w.states.push({ ...e, at: performance.now() }));
+    w.client.on('message', (m: any) => w.messages.push(m));
+    w.client.on('error', (e: any) => w.errors.push({ code: e.code, message: e.message }));
+    w.client.connect?.();
+  }, options);
+}
+
+/** Waits until the page's client is open. */
+export async function waitOpen(page: Page) {
+  await page.waitForFunction(() => (window as any).client.state === 'open');
+}
