@@ -47,7 +47,11 @@ const KINDS: readonly KindSpec[] = [
 const byKind = new Map<string, KindSpec>(KINDS.map((k) => [k.kind, k]));
 const byCode = new Map<number, KindSpec>(KINDS.map((k) => [k.code, k]));
 
-/** Longest string field in a binary frame, in characters (topic, type, cid, epoch). */
+/**
+ * Longest string field in a binary frame, in characters, with default limits (§7.3). Strings
+ * are cut off at three bytes per character before UTF-8 decoding, so a hostile length never
+ * makes the decoder work; the validator then applies the exact per-field rule.
+ */
 const MAX_FIELD_CHARS = 128;
 
 /** True for data that travels in a binary frame (§2). */
@@ -126,13 +130,15 @@ export function decodeBinary(bytes: Uint8Array, from: Direction, limits: Protoco
       { field: `${spec.kind}.flags` },
     );
   }
+  // A server configured for longer topics or types must still accept them in binary frames.
+  const maxChars = Math.max(MAX_FIELD_CHARS, limits.maxTopicLength, limits.maxTypeLength);
   const out: Record<string, unknown> = { k: spec.kind };
   if (spec.kind === 'ack') out.ok = true;
   let bit = 0;
   for (const f of spec.fields) {
     if (f.optional && (flags & (1 << bit++)) === 0) continue;
     const what = `${spec.kind}.${f.name}`;
-    out[f.name] = f.type === 'uint' ? r.varint(what) : r.string(what, MAX_FIELD_CHARS);
+    out[f.name] = f.type === 'uint' ? r.varint(what) : r.string(what, maxChars);
   }
   out.data = r.rest();
   return validateEnvelope(out, from, limits);

@@ -5,6 +5,7 @@
 import type { Envelope } from './envelope.js';
 import { ProtocolError } from './errors.js';
 import type { ProtocolLimits } from './limits.js';
+import { utf8Length } from './text.js';
 import { validateEnvelope, type Direction } from './validate.js';
 
 /**
@@ -52,13 +53,16 @@ export function encodeJson(envelope: Envelope): string {
  *   any validation code.
  */
 export function decodeJson(text: string, from: Direction, limits: ProtocolLimits): Envelope {
-  // A UTF-16 code unit is at least one UTF-8 byte, so this bound never lets an oversize frame
-  // through; the transport (ws `maxPayload`) checks exact bytes before this runs.
-  if (text.length > limits.maxBytes) {
-    throw new ProtocolError(
-      'PROTOCOL_TOO_LARGE',
-      `text frame: expected at most ${limits.maxBytes} bytes, got at least ${text.length}`,
-    );
+  // maxBytes counts UTF-8 bytes (§3.1, §6.3). A UTF-16 code unit takes at most 3 UTF-8 bytes,
+  // so only text longer than a third of the limit can exceed it; shorter frames skip the count.
+  if (text.length * 3 > limits.maxBytes) {
+    const bytes = utf8Length(text);
+    if (bytes > limits.maxBytes) {
+      throw new ProtocolError(
+        'PROTOCOL_TOO_LARGE',
+        `text frame: expected at most ${limits.maxBytes} UTF-8 bytes, got ${bytes}`,
+      );
+    }
   }
   checkJsonDepth(text, limits.maxDepth);
   let value: unknown;
