@@ -1,0 +1,282 @@
+/**
+ * The outbox: every id-carrying message from the moment `send` is called until it is settled
+ * (a receipt arrived, or the client gave up). Queued and in-flight messages are kept apart,
+ * keyed by id, both in id order.
+ *
+ * - Ids are assigned once, at the call, and kept across every retry (docs/protocol.md §3).
+ * - Window rule (§3): with floor = the lowest unsettled id, no id >= floor + window is written.
+ * - After a reconnect the in-flight messages go back to the head of the queue, so unsettled
+ *   ids are re-sent first, in id order, and the server sees send order.
+ * - Bounded by count and by bytes; on overflow the new message is refused (`QUEUE_FULL`) or the
+ *   oldest queued one is evicted (`DROPPED`), as the `overflow` option says.
+ * - Each message has a total deadline from the call (`TIMEOUT`) and an attempt budget
+ *   (`RETRIES_EXHAUSTED`).
+ */
+import type { Clock } from './clock.js';
+import { clientError, type AckwireClientError } from './errors.js';
+import type { OverflowPolicy } from './options.js';
+import { Timer } from './timer.js';
+
+/** Kinds that carry an id and travel through the outbox. */
+export type OutboxKind = 'msg' | 'sub' | 'unsub' | 'pub' | 'bcast' | 'to';
+
+/** One unsettled message. @internal */
+export interface OutboxEntry {
+  readonly id: number;
+  readonly kind: OutboxKind;
+  /** The encoded frame, built once at the call so later mutation of the data cannot leak in. */
+  readonly frame: string | Uint8Array;
+  /** Encoded size in bytes. */
+  readonly bytes: number;
+  readonly createdAt: number;
+  /** Absolute wall-clock deadline. */
+  deadline: number;
+  /** Times written so far. */
+  attempts: number;
+  /** When it was last written on the current connection; undefined while queued. */
+  writtenAt: number | undefined;
+  /** Topic of a `sub`/`unsub`, for the subscription registry. */
+  readonly topic?: string;
+  resolve(data: unknown): void;
+  reject(error: Error): void;
+}
+
+/** What the outbox needs from the connection. @internal */
+export interface OutboxHooks {
+  /** Writes one frame; returns false when it could not (no session, or backpressure). */
+  write(entry: OutboxEntry): boolean;
+  /** Something settled: room may have appeared. */
+  settled(): void;
+}
+
+/** Bounds and policies of the outbox. @internal */
+export interface OutboxLimits {
+  maxQueue: number;
+  maxQueueBytes: number;
+  overflow: OverflowPolicy;
+  maxAttempts: number;
+}
+
+/** Queued and in-flight messages of one client. @internal */
+export class Outbox {
+  private queued = new Map<number, OutboxEntry>();
+  private readonly inFlight = new Map<number, OutboxEntry>();
+  private readonly timers = new Map<number, Timer>();
+  private lastId = 0;
+  private totalBytes = 0;
+  private flushing = false;
+  /** Current window: min(option, server's limit). */
+  window: number;
+  /** Largest frame the server accepts. */
+  maxBytes: number;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly limits: OutboxLimits,
+    private readonly hooks: OutboxHooks,
+    window: number,
+    maxBytes: number,
+  ) {
+    this.window = window;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Allocates the next id: one counter for the client's whole life (§3). */
+  nextId(): number {
+    return ++this.lastId;
+  }
+
+  /** Messages waiting to be written on the current connection. */
+  get queuedCount(): number {
+    return this.queued.size;
+  }
+
+  /** Messages written on the current connection and awaiting their receipt. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Encoded bytes of every unsettled message. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Encoded bytes of queued (not yet written) messages. */
+  get queuedBytes(): number {
+    let n = 0;
+    for (const e of this.queued.values()) n += e.bytes;
+    return n;
+  }
+
+  /** The lowest unsettled id, or the next id when nothing is unsettled (`hello.floor`). */
+  get floor(): number {
+    for (const id of this.inFlight.keys()) return id;
+    for (const id of this.queued.keys()) return id;
+    return this.lastId + 1;
+  }
+
+  /** True when one more message of `bytes` fits without overflow. */
+  hasRoom(bytes = 0): boolean {
+    const count = this.queued.size + this.inFlight.size;
+    return count < this.limits.maxQueue && this.totalBytes + bytes <= this.limits.maxQueueBytes;
+  }
+
+  /**
+   * Admits a message, evicting queued ones under `'drop-oldest'`.
+   * @throws AckwireClientError `QUEUE_FULL` when it does not fit.
+   */
+  add(entry: OutboxEntry): void {
+    if (entry.bytes > this.limits.maxQueueBytes) {
+      throw clientError(
+        'QUEUE_FULL',
+        `outbox: a message of ${entry.bytes} bytes can never fit in maxQueueBytes ${this.limits.maxQueueBytes}`,
+      );
+    }
+    while (!this.hasRoom(entry.bytes)) {
+      const victim = this.limits.overflow === 'drop-oldest' ? this.oldestQueued() : undefined;
+      if (!victim) {
+        throw clientError(
+          'QUEUE_FULL',
+          `outbox: full (${this.queued.size + this.inFlight.size} messages, ${this.totalBytes} bytes; maxQueue ${this.limits.maxQueue}, maxQueueBytes ${this.limits.maxQueueBytes})`,
+        );
+      }
+      this.fail(
+        victim,
+        clientError(
+          'DROPPED',
+          `message ${victim.id} was evicted from the full outbox (overflow: 'drop-oldest')`,
+        ),
+      );
+    }
+    this.queued.set(entry.id, entry);
+    this.totalBytes += entry.bytes;
+    const timer = new Timer(this.clock, () => {
+      this.fail(
+        entry,
+        clientError('TIMEOUT', `message ${entry.id}: no receipt before its deadline`),
+      );
+    });
+    this.timers.set(entry.id, timer);
+    timer.start(entry.deadline - this.clock.now());
+  }
+
+  private oldestQueued(): OutboxEntry | undefined {
+    for (const e of this.queued.values()) return e;
+    return undefined;
+  }
+
+  /**
+   * Writes queued messages in id order while the window and the connection allow. Returns the
+   * number written.
+   */
+  flush(): number {
+    // A failure below settles a promise, and the settled hook may call flush again: run once.
+    if (this.flushing) return 0;
+    this.flushing = true;
+    try {
+      return this.flushOnce();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private flushOnce(): number {
+    let written = 0;
+    for (const entry of this.queued.values()) {
+      if (entry.id >= this.floor + this.window) break;
+      if (entry.bytes > this.maxBytes) {
+        this.fail(
+          entry,
+          clientError(
+            'MESSAGE_TOO_LARGE',
+            `message ${entry.id}: ${entry.bytes} bytes exceeds the server's maxBytes ${this.maxBytes}`,
+          ),
+        );
+        continue;
+      }
+      if (entry.attempts >= this.limits.maxAttempts) {
+        this.fail(
+          entry,
+          clientError(
+            'RETRIES_EXHAUSTED',
+            `message ${entry.id}: written ${entry.attempts} times without a receipt`,
+          ),
+        );
+        continue;
+      }
+      if (!this.hooks.write(entry)) break;
+      entry.attempts++;
+      entry.writtenAt = this.clock.now();
+      this.queued.delete(entry.id);
+      this.inFlight.set(entry.id, entry);
+      written++;
+    }
+    return written;
+  }
+
+  /** The connection was lost: every in-flight message goes back to the head of the queue. */
+  requeueInFlight(): void {
+    if (this.inFlight.size === 0) return;
+    for (const e of this.inFlight.values()) e.writtenAt = undefined;
+    this.queued = new Map([...this.inFlight, ...this.queued]);
+    this.inFlight.clear();
+  }
+
+  /** Settles `id` with the receipt's outcome. Unknown ids (already settled) are ignored. */
+  settle(id: number, outcome: { ok: true; data: unknown } | { ok: false; error: Error }): boolean {
+    const entry = this.inFlight.get(id) ?? this.queued.get(id);
+    if (!entry) return false;
+    this.remove(entry);
+    if (outcome.ok) entry.resolve(outcome.data);
+    else entry.reject(outcome.error);
+    this.hooks.settled();
+    return true;
+  }
+
+  /** Shortens deadlines to at most `ttl` after each message's call (docs/protocol.md §3). */
+  clampDeadlines(ttl: number): void {
+    for (const e of [...this.inFlight.values(), ...this.queued.values()]) {
+      const limit = e.createdAt + ttl;
+      if (limit < e.deadline) {
+        e.deadline = limit;
+        this.timers.get(e.id)?.start(limit - this.clock.now());
+      }
+    }
+  }
+
+  /** Settles (rejects) every queued entry matching `match`, e.g. stale `sub`s before a `hello`. */
+  discardQueued(match: (e: OutboxEntry) => boolean, error: () => AckwireClientError): void {
+    for (const e of [...this.queued.values()]) if (match(e)) this.fail(e, error());
+  }
+
+  /** Rejects every unsettled message (client closed). */
+  rejectAll(error: () => AckwireClientError): void {
+    for (const e of [...this.inFlight.values(), ...this.queued.values()]) {
+      this.remove(e);
+      e.reject(error());
+    }
+  }
+
+  /** When the oldest in-flight message was written, or undefined when none is in flight. */
+  oldestWrittenAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const e of this.inFlight.values()) {
+      if (e.writtenAt !== undefined && (oldest === undefined || e.writtenAt < oldest))
+        oldest = e.writtenAt;
+    }
+    return oldest;
+  }
+
+  private fail(entry: OutboxEntry, error: Error): void {
+    this.remove(entry);
+    entry.reject(error);
+    this.hooks.settled();
+  }
+
+  private remove(entry: OutboxEntry): void {
+    if (this.queued.delete(entry.id) || this.inFlight.delete(entry.id))
+      this.totalBytes -= entry.bytes;
+    this.timers.get(entry.id)?.stop();
+    this.timers.delete(entry.id);
+  }
+}

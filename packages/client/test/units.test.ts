@@ -1,0 +1,201 @@
+import { describe, expect, it, vi } from 'vitest';
+import { backoffDelay, retryLaterDelay } from '../src/backoff.js';
+import { StateMachine, TRANSITIONS, canTransition, type ClientState } from '../src/state.js';
+import { resolveUrl } from '../src/url.js';
+import { resolveOptions, DEFAULT_CLIENT_OPTIONS } from '../src/options.js';
+import { Timer } from '../src/timer.js';
+import { AckwireClientError } from '../src/errors.js';
+import { FakeClock, seededRandom } from './fake-clock.js';
+
+describe('backoff', () => {
+  const settings = { baseMs: 500, capMs: 10_000 };
+
+  it('draws the first retry from [0, base)', () => {
+    expect(backoffDelay(0, settings, () => 0)).toBe(0);
+    expect(backoffDelay(0, settings, () => 0.999999)).toBe(499);
+  });
+
+  it('doubles the ceiling per attempt up to the cap', () => {
+    const ceilings = [0, 1, 2, 3, 4, 5, 6].map(
+      (n) => backoffDelay(n, settings, () => 0.999999) + 1,
+    );
+    expect(ceilings).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+
+  it('keeps full jitter at the cap, so capped clients do not reconnect in lock-step', () => {
+    const random = seededRandom(42);
+    const delays = Array.from({ length: 1000 }, () => backoffDelay(40, settings, random));
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...delays)).toBeLessThan(10_000);
+    // Spread over the whole range: each tenth of [0, cap) gets some draws.
+    const buckets = new Set(delays.map((d) => Math.floor(d / 1000)));
+    expect(buckets.size).toBe(10);
+    expect(new Set(delays).size).toBeGreaterThan(900);
+  });
+
+  it('never overflows on huge attempt numbers', () => {
+    expect(backoffDelay(1e9, settings, () => 0.5)).toBe(5000);
+    expect(backoffDelay(-3, settings, () => 0.5)).toBe(250);
+  });
+
+  it('waits at least the server goaway.after, plus jitter over the cap', () => {
+    expect(retryLaterDelay(2000, settings, () => 0)).toBe(2000);
+    expect(retryLaterDelay(2000, settings, () => 0.5)).toBe(7000);
+    expect(retryLaterDelay(undefined, settings, () => 0)).toBe(10_000);
+  });
+});
+
+describe('state machine', () => {
+  it('emits { from, to, reason } for each allowed transition', () => {
+    const changes: unknown[] = [];
+    const m = new StateMachine('idle', (c) => changes.push(c));
+    m.setState('connecting', 'connect');
+    m.setState('open', 'welcome');
+    m.setState('reconnecting', 'socket-closed', 1006);
+    m.setState('open', 'welcome');
+    m.setState('closed', 'close');
+    expect(changes).toEqual([
+      { from: 'idle', to: 'connecting', reason: 'connect' },
+      { from: 'connecting', to: 'open', reason: 'welcome' },
+      { from: 'open', to: 'reconnecting', reason: 'socket-closed', code: 1006 },
+      { from: 'reconnecting', to: 'open', reason: 'welcome' },
+      { from: 'open', to: 'closed', reason: 'close' },
+    ]);
+  });
+
+  it('ignores a transition to the current state', () => {
+    const fn = vi.fn();
+    const m = new StateMachine('connecting', fn);
+    expect(m.setState('connecting', 'connect')).toBe(false);
+    expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('throws on a transition outside the table', () => {
+    const m = new StateMachine('closed', () => {});
+    expect(() => m.setState('open', 'welcome')).toThrow(/illegal state transition closed -> open/);
+  });
+
+  it('has a table where closed is terminal and every state can close', () => {
+    const states = Object.keys(TRANSITIONS) as ClientState[];
+    expect(TRANSITIONS.closed).toEqual([]);
+    for (const s of states) if (s !== 'closed') expect(canTransition(s, 'closed')).toBe(true);
+    expect(canTransition('idle', 'open')).toBe(false);
+    expect(canTransition('open', 'connecting')).toBe(false);
+  });
+});
+
+describe('url resolution', () => {
+  const https = { href: 'https://app.example.com/chat/room', protocol: 'https:' };
+  const http = { href: 'http://localhost:3000/', protocol: 'http:' };
+
+  it('uses ws: and wss: URLs as given, with default ports 80 and 443', () => {
+    expect(resolveUrl('ws://example.com/rt', undefined)).toEqual({
+      href: 'ws://example.com/rt',
+      secure: false,
+      port: 80,
+    });
+    expect(resolveUrl('wss://example.com/rt', undefined)).toEqual({
+      href: 'wss://example.com/rt',
+      secure: true,
+      port: 443,
+    });
+    expect(resolveUrl('wss://example.com:443/rt', undefined).href).toBe('wss://example.com/rt');
+    expect(resolveUrl('ws://example.com:80/rt', undefined).href).toBe('ws://example.com/rt');
+    expect(resolveUrl('ws://127.0.0.1:8080/rt', undefined)).toEqual({
+      href: 'ws://127.0.0.1:8080/rt',
+      secure: false,
+      port: 8080,
+    });
+  });
+
+  it('maps http: to ws: and https: to wss:', () => {
+    expect(resolveUrl('https://example.com/rt?x=1', undefined).href).toBe(
+      'wss://example.com/rt?x=1',
+    );
+    expect(resolveUrl('http://example.com:8080/rt', undefined).href).toBe(
+      'ws://example.com:8080/rt',
+    );
+    expect(resolveUrl('https://example.com:443/rt', undefined).port).toBe(443);
+  });
+
+  it('resolves bare paths against the page, choosing wss: on https pages', () => {
+    expect(resolveUrl('/rt', https).href).toBe('wss://app.example.com/rt');
+    expect(resolveUrl('rt', https).href).toBe('wss://app.example.com/chat/rt');
+    expect(resolveUrl('/rt', http).href).toBe('ws://localhost:3000/rt');
+    expect(resolveUrl('//other.example.com/rt', https).href).toBe('wss://other.example.com/rt');
+  });
+
+  it('refuses ws: from an https page with INSECURE_URL', () => {
+    expect(() => resolveUrl('ws://example.com/rt', https)).toThrow(
+      expect.objectContaining({ code: 'INSECURE_URL' }),
+    );
+    expect(() => resolveUrl('http://example.com/rt', https)).toThrow(
+      expect.objectContaining({ code: 'INSECURE_URL' }),
+    );
+  });
+
+  it('refuses relative URLs without a page, and other schemes, with INVALID_URL', () => {
+    for (const bad of ['/rt', 'ftp://example.com/rt', '', 'http://[bad']) {
+      expect(() => resolveUrl(bad, undefined)).toThrow(
+        expect.objectContaining({ code: 'INVALID_URL' }),
+      );
+    }
+  });
+
+  it('drops fragments, which RFC 6455 forbids', () => {
+    expect(resolveUrl('wss://example.com/rt#frag', undefined).href).toBe('wss://example.com/rt');
+  });
+});
+
+describe('options', () => {
+  it('applies the frozen defaults in one place', () => {
+    const o = resolveOptions();
+    expect(Object.isFrozen(DEFAULT_CLIENT_OPTIONS)).toBe(true);
+    expect(o.sendTimeoutMs).toBe(60_000);
+    expect(o.maxQueue).toBe(1000);
+    expect(o.maxQueueBytes).toBe(1024 * 1024);
+    expect(o.overflow).toBe('reject');
+    expect(o.backoffBaseMs).toBe(500);
+    expect(o.backoffCapMs).toBe(10_000);
+    expect(o.heartbeatIntervalMs).toBe(25_000);
+    expect(o.heartbeatTimeoutMs).toBe(10_000);
+    expect(o.maxInFlight).toBe(256);
+  });
+
+  it('rejects nonsense with INVALID_ARGUMENT naming the option', () => {
+    expect(() => resolveOptions({ maxQueue: 0 })).toThrow(/options.maxQueue/);
+    expect(() => resolveOptions({ overflow: 'drop-newest' as never })).toThrow(AckwireClientError);
+    expect(() => resolveOptions({ lowWaterMark: 10, highWaterMark: 5 })).toThrow(/lowWaterMark/);
+  });
+});
+
+describe('timer', () => {
+  it('fires once, can be restarted, and stops', () => {
+    const clock = new FakeClock();
+    const fn = vi.fn();
+    const t = new Timer(clock, fn);
+    t.start(100);
+    clock.advance(50);
+    t.start(100);
+    clock.advance(60);
+    expect(fn).not.toHaveBeenCalled();
+    clock.advance(40);
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(t.active).toBe(false);
+    t.start(10);
+    t.stop();
+    clock.advance(100);
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(clock.timerCount).toBe(0);
+  });
+
+  it('startIfSooner only moves the deadline earlier', () => {
+    const clock = new FakeClock();
+    const t = new Timer(clock, () => {});
+    t.start(100);
+    t.startIfSooner(200);
+    expect(t.due).toBe(clock.now() + 100);
+    t.startIfSooner(10);
+    expect(t.due).toBe(clock.now() + 10);
+  });
+});
