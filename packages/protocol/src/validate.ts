@@ -25,6 +25,25 @@ export const MAX_TEXT_LENGTH = 1024;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/**
+ * True when `s` holds a lone surrogate. A lone surrogate has no UTF-8 form: the binary codec
+ * (§7.1) would turn it into U+FFFD, so the same envelope would arrive differently through the
+ * two codecs; types are therefore checked against it. A loop rather than a regex with
+ * lookbehind, which older Safari cannot parse.
+ */
+function hasLoneSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) return true;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i++;
+    }
+  }
+  return false;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -88,9 +107,14 @@ function typeName(v: unknown, field: string, limits: ProtocolLimits): string {
     typeof v !== 'string' ||
     v.length === 0 ||
     v.length > limits.maxTypeLength ||
-    CONTROL.test(v)
+    CONTROL.test(v) ||
+    hasLoneSurrogate(v)
   ) {
-    fail(field, `a type name of 1 to ${limits.maxTypeLength} characters without controls`, v);
+    fail(
+      field,
+      `a type name of 1 to ${limits.maxTypeLength} characters without controls or lone surrogates`,
+      v,
+    );
   }
   return v;
 }
