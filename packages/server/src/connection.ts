@@ -1,0 +1,293 @@
+/**
+ * One WebSocket connection: its state machine, frame decoding, liveness, rate limit and the
+ * send path. Every outgoing envelope goes through `send` (encode) and `sendFrame` (interceptor,
+ * back-pressure, write), so flow control lives in exactly one place (issue 8).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket } from 'ws';
+import {
+  CloseCode,
+  decodeClientFrame,
+  ProtocolError,
+  type AckEnvelope,
+  type ClientEnvelope,
+  type EventEnvelope,
+  type ProtocolLimits,
+  type ServerEnvelope,
+} from '@ackwire/protocol';
+import type { TimerSet } from './clock.js';
+import { salvageId } from './bad-input.js';
+import { Liveness } from './heartbeat.js';
+import type { ConnectionInfo, ResolvedServerOptions } from './options.js';
+import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
+import { TokenBucket, type RateVerdict } from './rate-limit.js';
+import type { Session, SessionConnection } from './session.js';
+import type { Counters } from './stats.js';
+import type { Subscriber } from './topics.js';
+
+/** Lifecycle of a connection. */
+export type ConnectionState = 'handshake' | 'authenticating' | 'open' | 'closing' | 'closed';
+
+const TRANSITIONS: Readonly<Record<ConnectionState, readonly ConnectionState[]>> = {
+  handshake: ['authenticating', 'closing', 'closed'],
+  authenticating: ['open', 'closing', 'closed'],
+  open: ['closing', 'closed'],
+  closing: ['closed'],
+  closed: [],
+};
+
+/** What a connection needs from its server. @internal */
+export interface ConnectionHost {
+  readonly options: ResolvedServerOptions;
+  readonly limits: ProtocolLimits;
+  readonly counters: Counters;
+  readonly timers: TimerSet;
+  now(): number;
+  /** Handles a decoded envelope received while the session is open, or `hello` in handshake. */
+  receive(connection: Connection, envelope: ClientEnvelope): void;
+  /** Called once when the socket closed. */
+  closed(connection: Connection, code: number, reason: string): void;
+}
+
+/** Options for one send. */
+export interface SendOptions {
+  /** Volatile messages are dropped past the high-water mark instead of closing with 1013. */
+  volatile?: boolean;
+}
+
+/** One WebSocket connection. @internal */
+export class Connection implements Subscriber, SessionConnection, ConnectionInfo {
+  readonly ws: WebSocket;
+  readonly socket: Duplex;
+  readonly request: IncomingMessage;
+  readonly remoteAddress: string | undefined;
+  readonly openedAt: number;
+  /** Session once `welcome` was sent. */
+  session: Session | undefined = undefined;
+  sid: string | undefined = undefined;
+  /** What `authenticate` returned for this connection. */
+  principal: unknown = undefined;
+  #cid: string | undefined = undefined;
+  readonly #host: ConnectionHost;
+  readonly #liveness: Liveness;
+  readonly #bucket: TokenBucket;
+  readonly #delayed = new Set<() => void>();
+  #state: ConnectionState = 'handshake';
+  #protocolErrors = 0;
+  #closeIntent: { code: number; reason: string } | undefined;
+
+  constructor(host: ConnectionHost, ws: WebSocket, socket: Duplex, request: IncomingMessage) {
+    this.#host = host;
+    this.ws = ws;
+    this.socket = socket;
+    this.request = request;
+    this.remoteAddress = request.socket.remoteAddress;
+    this.openedAt = host.now();
+    this.#liveness = new Liveness(this.openedAt);
+    const o = host.options;
+    this.#bucket = new TokenBucket(o.rateLimitPerSecond, o.rateLimitBurst, this.openedAt);
+    ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on('pong', () => this.#liveness.touch(host.now()));
+    ws.on('ping', () => this.#liveness.touch(host.now()));
+    ws.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
+    // ws reports peer faults (bad UTF-8, oversize, bad framing) here and closes with the right
+    // code itself (1007, 1009, 1002); they are the client's problem, so they are only counted.
+    ws.on('error', () => {
+      host.counters.protocolErrors++;
+    });
+  }
+
+  get cid(): string | undefined {
+    return this.#cid;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Changes state through the transition table; illegal moves are ignored. */
+  setState(next: ConnectionState): boolean {
+    if (!TRANSITIONS[this.#state].includes(next)) return false;
+    this.#state = next;
+    return true;
+  }
+
+  /** Records the client id from `hello` (before authentication). */
+  identify(cid: string): void {
+    this.#cid = cid;
+  }
+
+  /** Takes one rate-limit token for a message that is about to be handled. */
+  takeToken(): RateVerdict {
+    return this.#bucket.take(this.#host.now());
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    const host = this.#host;
+    const raw = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
+    host.counters.messagesIn++;
+    host.counters.bytesIn += raw.byteLength;
+    this.#liveness.touch(host.now());
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    let envelope: ClientEnvelope;
+    try {
+      envelope = decodeClientFrame(isBinary ? raw : raw.toString('utf8'), host.limits);
+    } catch (error) {
+      this.#onInvalidFrame(error, raw, isBinary);
+      return;
+    }
+    host.receive(this, envelope);
+  }
+
+  #onInvalidFrame(error: unknown, raw: Buffer, binary: boolean): void {
+    this.#host.counters.protocolErrors++;
+    const code = error instanceof ProtocolError ? error.code : 'PROTOCOL_INVALID_ENVELOPE';
+    const message = error instanceof Error ? error.message : 'invalid frame';
+    // Before welcome the client must send exactly one valid hello: anything else is fatal to
+    // the connection (not to the client, which may retry with a fixed frame).
+    if (this.#state !== 'open') {
+      this.close(CloseCode.BAD_ENVELOPE, 'invalid frame before session open');
+      return;
+    }
+    if (++this.#protocolErrors > this.#host.options.maxProtocolErrors) {
+      this.close(CloseCode.BAD_ENVELOPE, 'too many invalid frames');
+      return;
+    }
+    const err = { code, message: message.slice(0, 1024) };
+    const id = salvageId(raw, binary, code);
+    if (id === undefined) this.send({ k: 'error', err });
+    else this.send({ k: 'ack', id, ok: false, err });
+  }
+
+  #onClose(code: number, reason: string): void {
+    if (!this.setState('closed')) return;
+    for (const cancel of this.#delayed) cancel();
+    this.#delayed.clear();
+    const intent = this.#closeIntent;
+    this.#host.closed(this, intent?.code ?? code, intent?.reason ?? reason);
+  }
+
+  // ------------------------------------------------------------------ liveness
+
+  /** Called by the server's sweep: enforces the hello timeout and the heartbeat deadline. */
+  tick(now: number): void {
+    const o = this.#host.options;
+    if (this.#state === 'closed') return;
+    if (
+      (this.#state === 'handshake' || this.#state === 'authenticating') &&
+      now - this.openedAt >= o.helloTimeoutMs
+    ) {
+      this.close(CloseCode.SESSION_TIMEOUT, 'no session opened in time');
+      return;
+    }
+    const verdict = this.#liveness.check(now, o.heartbeatIntervalMs, o.heartbeatTimeoutMs);
+    if (verdict === 'dead') {
+      // A dead peer will not answer a close frame: drop the socket now (RFC 6455 §7.1.1 allows
+      // it) and report the heartbeat code as the reason.
+      this.terminate(CloseCode.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+    } else if (verdict === 'ping' && o.intercept?.heartbeats?.(this) !== false) {
+      try {
+        this.ws.ping();
+      } catch {
+        // The socket is already closing; the close event will clean up.
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  /**
+   * Encodes and sends one envelope. Returns false when it was dropped (volatile past the
+   * high-water mark, interceptor, closed socket). Unencodable envelopes are a server bug and
+   * throw.
+   */
+  send(envelope: ServerEnvelope, options: SendOptions = {}): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    const frame = encodeOutgoing(envelope, Number.MAX_SAFE_INTEGER);
+    return this.sendFrame(frame, envelope, options.volatile === true);
+  }
+
+  /** Sends an already encoded frame (fan-out path: encoded once for every recipient). */
+  sendFrame(frame: OutgoingFrame, envelope: ServerEnvelope, volatile: boolean): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    const verdict = this.#host.options.intercept?.outgoing?.(envelope, this) ?? 'send';
+    if (verdict === 'drop') return false;
+    if (verdict !== 'send') {
+      const cancel = this.#host.timers.timeout(() => {
+        this.#delayed.delete(cancel);
+        this.#write(frame, volatile);
+      }, verdict.delayMs);
+      this.#delayed.add(cancel);
+      return true;
+    }
+    return this.#write(frame, volatile);
+  }
+
+  #write(frame: OutgoingFrame, volatile: boolean): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    const o = this.#host.options;
+    const buffered = this.ws.bufferedAmount;
+    if (volatile && buffered > o.sendHighWaterMark) {
+      this.#host.counters.volatileDropped++;
+      return false;
+    }
+    if (!volatile && buffered + frame.bytes > o.sendHardLimit) {
+      // A reliable message cannot be dropped, and buffering without bound would let one slow
+      // reader exhaust memory: close with 1013 so the client reconnects and recovers from history.
+      this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer');
+      return false;
+    }
+    this.ws.send(frame.payload, { binary: frame.binary });
+    this.#host.counters.messagesOut++;
+    this.#host.counters.bytesOut += frame.bytes;
+    return true;
+  }
+
+  /** Sends a receipt (SessionConnection). */
+  sendReceipt(receipt: AckEnvelope): void {
+    this.send(receipt);
+  }
+
+  /** Delivers a topic event (Subscriber). */
+  deliver(frame: OutgoingFrame, envelope: EventEnvelope, volatile: boolean): void {
+    if (this.#state === 'open') this.sendFrame(frame, envelope, volatile);
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  /** Starts the close handshake with `code` (no-op once closing). */
+  close(code: number, reason: string): void {
+    if (!this.setState('closing')) return;
+    this.#closeIntent = { code, reason };
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  /** Drops the socket without a close handshake; `code` is what the disconnect event reports. */
+  terminate(code: number = CloseCode.ABNORMAL, reason = 'terminated'): void {
+    if (this.#state === 'closed') return;
+    this.#closeIntent ??= { code, reason };
+    this.setState('closing');
+    this.ws.terminate();
+  }
+
+  /** Drops the TCP connection with a reset (RST), as a crashed peer or middlebox would. */
+  reset(): void {
+    if (this.#state === 'closed') return;
+    this.#closeIntent ??= { code: CloseCode.ABNORMAL, reason: 'reset' };
+    this.setState('closing');
+    const socket = this.socket as Duplex & { resetAndDestroy?: () => void };
+    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    else socket.destroy();
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * What the server does with each client envelope (docs/DESIGN-NOTES.md §2, §3, §5): session open,
+ * the dedup gate in front of every id-carrying kind, handlers, and the topic commands.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  CloseCode,
+  ProtocolError,
+  type AckEnvelope,
+  type BroadcastEnvelope,
+  type ClientEnvelope,
+  type DirectEnvelope,
+  type HelloEnvelope,
+  type MsgEnvelope,
+  type Payload,
+  type PubEnvelope,
+  type SubEnvelope,
+  type SubscribeResult,
+  type UnsubEnvelope,
+  type WelcomeEnvelope,
+} from '@ackwire/protocol';
+import type { Connection } from './connection.js';
+import { toWireError } from './errors.js';
+import type { Hub } from './hub.js';
+import type { AuthorizeTopic } from './options.js';
+import { encodeOutgoing } from './outgoing.js';
+import type { Session } from './session.js';
+import type { StoredEvent } from './topics.js';
+import type { HandlerContext } from './types.js';
+
+type ReliableEnvelope =
+  MsgEnvelope | SubEnvelope | UnsubEnvelope | PubEnvelope | BroadcastEnvelope | DirectEnvelope;
+
+function errorAck(id: number, code: string, message: string): AckEnvelope {
+  return { k: 'ack', id, ok: false, err: { code, message: message.slice(0, 1024) } };
+}
+
+/**
+ * An ok receipt, checked once for encodability and size here, so what the dedup store keeps can
+ * always be sent again.
+ */
+function okAck(id: number, data: unknown, maxBytes: number): AckEnvelope {
+  const receipt: AckEnvelope = { k: 'ack', id, ok: true };
+  if (data !== undefined) receipt.data = data as Payload;
+  try {
+    encodeOutgoing(receipt, maxBytes);
+    return receipt;
+  } catch (error) {
+    if (error instanceof ProtocolError && error.code === 'PROTOCOL_TOO_LARGE') {
+      return errorAck(id, 'RESULT_TOO_LARGE', `result: ${error.message}`);
+    }
+    return errorAck(id, 'HANDLER_ERROR', 'result: expected a JSON value or Uint8Array');
+  }
+}
+
+async function isAllowed(
+  hub: Hub,
+  hook: AuthorizeTopic | undefined,
+  principal: unknown,
+  topic: string,
+): Promise<boolean> {
+  if (!hook) return true;
+  try {
+    return (await hook(principal, topic)) === true;
+  } catch (error) {
+    // A crashing hook refuses: failing open would leak topics.
+    hub.reportError(error);
+    return false;
+  }
+}
+
+/** Handles `hello`: authenticate, attach the session, answer `welcome`, replay recovered topics. */
+export async function openSession(hub: Hub, conn: Connection, hello: HelloEnvelope): Promise<void> {
+  const o = hub.options;
+  conn.identify(hello.cid);
+  conn.setState('authenticating');
+  let principal: unknown = undefined;
+  if (o.authenticate) {
+    try {
+      principal = await o.authenticate(hello.token, conn.request);
+      if (principal === false) throw new Error('authenticate returned false');
+    } catch (error) {
+      const forbidden = (error as { code?: unknown } | null)?.code === 'FORBIDDEN';
+      conn.close(
+        forbidden ? CloseCode.FORBIDDEN : CloseCode.UNAUTHORIZED,
+        forbidden ? 'forbidden' : 'unauthorized',
+      );
+      return;
+    }
+  }
+  if (conn.state !== 'authenticating') return;
+  const subs = hello.subs ?? [];
+  const allowed = await Promise.all(
+    subs.map((s) => isAllowed(hub, o.authorizeSubscribe, principal, s.topic)),
+  );
+  if (conn.state !== 'authenticating') return;
+
+  const { session, resumed } = hub.attach(conn, hello.cid, principal);
+  if (hello.floor !== undefined) session.window.applyFloor(hello.floor);
+  const sid = randomBytes(12).toString('base64url');
+  conn.sid = sid;
+  session.sid = sid;
+  conn.setState('open');
+
+  const results: SubscribeResult[] = [];
+  const replay: StoredEvent[] = [];
+  subs.forEach((s, i) => {
+    if (!allowed[i]) {
+      results.push(forbidden(s.topic));
+      return;
+    }
+    const r = subscribe(hub, conn, session, s.topic, s.epoch, s.offset);
+    results.push(r.result);
+    replay.push(...r.replay);
+  });
+  const welcome: WelcomeEnvelope = {
+    k: 'welcome',
+    sid,
+    resumed,
+    hb: { interval: o.heartbeatIntervalMs, timeout: o.heartbeatTimeoutMs },
+    limits: { maxBytes: o.maxPayload, maxInFlight: o.maxInFlight },
+    ttl: o.sessionTtlMs,
+  };
+  if (hello.subs) welcome.subs = results;
+  conn.send(welcome);
+  for (const event of replay) conn.sendFrame(event.frame, event.envelope, false);
+  hub.emit('session', { cid: hello.cid, sid, resumed, principal });
+}
+
+function forbidden(topic: string): SubscribeResult {
+  return { topic, ok: false, error: { code: 'FORBIDDEN', message: `not allowed: ${topic}` } };
+}
+
+/** Subscribes a connection (idempotent) and resumes it from its position. */
+function subscribe(
+  hub: Hub,
+  conn: Connection,
+  session: Session,
+  topic: string,
+  epoch: string | undefined,
+  offset: number | undefined,
+): { result: SubscribeResult; replay: readonly StoredEvent[] } {
+  if (
+    !session.topics.has(topic) &&
+    session.topics.size >= hub.options.maxSubscriptionsPerConnection
+  ) {
+    const error = { code: 'TOO_MANY_SUBSCRIPTIONS', message: 'subscription limit reached' };
+    return { result: { topic, ok: false, error }, replay: [] };
+  }
+  const { topic: t, resume } = hub.topics.subscribe(topic, conn, epoch, offset, hub.now());
+  session.topics.add(topic);
+  return {
+    result: { topic, ok: true, epoch: t.epoch, offset: t.offset, recovered: resume.recovered },
+    replay: resume.replay,
+  };
+}
+
+/** Handles an envelope received on an open session. */
+export function dispatch(hub: Hub, conn: Connection, envelope: ClientEnvelope): void {
+  switch (envelope.k) {
+    case 'ping':
+      conn.send({ k: 'pong', ts: envelope.ts });
+      return;
+    case 'pong':
+      return;
+    case 'hello':
+      conn.close(CloseCode.BAD_ENVELOPE, 'hello after session open');
+      return;
+    case 'vol': {
+      const verdict = conn.takeToken();
+      if (verdict === 'close') conn.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
+      else if (verdict === 'refuse') hub.counters.rateLimited++;
+      else void runHandler(hub, conn, envelope.type, envelope.data, true);
+      return;
+    }
+    default:
+      reliable(hub, conn, envelope);
+  }
+}
+
+function reliable(hub: Hub, conn: Connection, envelope: ReliableEnvelope): void {
+  const { id } = envelope;
+  const verdict = conn.takeToken();
+  if (verdict === 'close') {
+    conn.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
+    return;
+  }
+  if (verdict === 'refuse') {
+    // Not recorded in the dedup window: the message was not processed, so a later retry must be.
+    hub.counters.rateLimited++;
+    conn.send(errorAck(id, 'RATE_LIMITED', 'rate limit exceeded; slow down'));
+    return;
+  }
+  const session = conn.session!;
+  // Subscribing and unsubscribing are idempotent and bound to the connection they arrive on,
+  // so a retry runs again rather than replaying a receipt for a connection that is gone.
+  if (envelope.k === 'sub') {
+    void subscribeCommand(hub, conn, session, envelope);
+    return;
+  }
+  if (envelope.k === 'unsub') {
+    hub.topics.unsubscribe(envelope.topic, conn);
+    session.topics.delete(envelope.topic);
+    conn.send({ k: 'ack', id, ok: true });
+    return;
+  }
+  const known = session.window.check(id);
+  if (known.kind === 'done') {
+    hub.counters.dedupHits++;
+    conn.send(known.receipt);
+    return;
+  }
+  if (known.kind === 'pending') {
+    // The original is still running; its receipt goes to whichever connection is current.
+    hub.counters.dedupHits++;
+    return;
+  }
+  if (known.kind === 'out-of-window') {
+    conn.send(errorAck(id, 'ID_OUT_OF_WINDOW', `id ${id} is older than the receipt window`));
+    return;
+  }
+  session.window.begin(id);
+  void execute(hub, conn, session, envelope).then((receipt) => {
+    session.window.settle(id, receipt);
+    session.connection?.sendReceipt(receipt);
+  });
+}
+
+async function subscribeCommand(
+  hub: Hub,
+  conn: Connection,
+  session: Session,
+  envelope: SubEnvelope,
+): Promise<void> {
+  const { id, topic } = envelope;
+  const ok = await isAllowed(hub, hub.options.authorizeSubscribe, conn.principal, topic);
+  if (conn.state !== 'open') return;
+  if (!ok) {
+    conn.send(errorAck(id, 'FORBIDDEN', `not allowed to subscribe to ${topic}`));
+    return;
+  }
+  // From here to the last replayed event everything is synchronous, so no live event can slip
+  // in between the receipt and the replay (docs/DESIGN-NOTES.md §5).
+  const r = subscribe(hub, conn, session, topic, envelope.epoch, envelope.offset);
+  if (!r.result.ok) {
+    conn.send(errorAck(id, r.result.error.code, r.result.error.message));
+    return;
+  }
+  conn.send({ k: 'ack', id, ok: true, data: r.result });
+  for (const event of r.replay) conn.sendFrame(event.frame, event.envelope, false);
+}
+
+/** Runs one id-carrying command to its receipt. Never rejects. */
+async function execute(
+  hub: Hub,
+  conn: Connection,
+  session: Session,
+  envelope: MsgEnvelope | PubEnvelope | BroadcastEnvelope | DirectEnvelope,
+): Promise<AckEnvelope> {
+  const { id } = envelope;
+  const max = hub.options.maxPayload;
+  try {
+    switch (envelope.k) {
+      case 'msg': {
+        if (!hub.handlers.has(envelope.type)) {
+          return errorAck(id, 'UNKNOWN_TYPE', `no handler for type ${envelope.type}`);
+        }
+        const result = await runHandler(hub, conn, envelope.type, envelope.data, false);
+        return okAck(id, result, max);
+      }
+      case 'pub': {
+        const ok = await isAllowed(
+          hub,
+          hub.options.authorizePublish,
+          conn.principal,
+          envelope.topic,
+        );
+        if (!ok) return errorAck(id, 'FORBIDDEN', `not allowed to publish to ${envelope.topic}`);
+        return okAck(id, hub.publish(envelope.topic, envelope.data, false), max);
+      }
+      case 'bcast':
+        return okAck(id, { count: hub.broadcast(envelope.type, envelope.data, false, conn) }, max);
+      case 'to':
+        if (!hub.sendTo(envelope.cid, envelope.type, envelope.data, false, session.cid)) {
+          return errorAck(id, 'UNKNOWN_CLIENT', `client ${envelope.cid} is not connected`);
+        }
+        return okAck(id, undefined, max);
+    }
+  } catch (error) {
+    if (envelope.k === 'msg') hub.counters.handlerErrors++;
+    const err = toWireError(error);
+    return errorAck(id, err.code, err.message);
+  }
+}
+
+async function runHandler(
+  hub: Hub,
+  conn: Connection,
+  type: string,
+  data: Payload | undefined,
+  volatile: boolean,
+): Promise<unknown> {
+  const handler = hub.handlers.get(type);
+  if (!handler) return undefined;
+  const session = conn.session!;
+  const ctx: HandlerContext = {
+    session,
+    clientId: session.cid,
+    principal: conn.principal,
+    sessionId: conn.sid!,
+    request: conn.request,
+    volatile,
+  };
+  if (!volatile) return handler(data, ctx);
+  try {
+    await handler(data, ctx);
+  } catch {
+    hub.counters.handlerErrors++;
+  }
+  return undefined;
+}

@@ -1,0 +1,202 @@
+/**
+ * Topic streams (docs/DESIGN-NOTES.md §5). Each topic has an epoch (random per creation, so a
+ * restarted in-memory server never matches an old position) and offsets that start at 1. A
+ * bounded history, by count and by age, lets a reconnecting subscriber recover what it missed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { EventEnvelope, Payload } from '@ackwire/protocol';
+import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
+
+/** Something that receives a topic's events (a connection). @internal */
+export interface Subscriber {
+  deliver(frame: OutgoingFrame, envelope: EventEnvelope, volatile: boolean): void;
+}
+
+/** An event held in history: its position and its frame, encoded once at publication. */
+export interface StoredEvent {
+  readonly offset: number;
+  readonly ts: number;
+  readonly frame: OutgoingFrame;
+  readonly envelope: EventEnvelope;
+}
+
+/** Outcome of resuming from a position. */
+export interface ResumeResult {
+  /** True when history covered everything after the position (nothing was missed). */
+  recovered: boolean;
+  /** Events after the position, in offset order (empty unless recovered). */
+  replay: readonly StoredEvent[];
+}
+
+/** History limits of every topic. */
+export interface HistoryLimits {
+  /** Most events kept. */
+  size: number;
+  /** Oldest event kept, in ms. */
+  ttlMs: number;
+}
+
+/** Fresh epoch: 64 random bits, base64url (matches EPOCH_PATTERN). @internal */
+export function newEpoch(): string {
+  return randomBytes(8).toString('base64url');
+}
+
+/** One topic: its position, history and subscribers. */
+export class Topic {
+  readonly name: string;
+  readonly epoch: string;
+  readonly subscribers = new Set<Subscriber>();
+  #offset = 0;
+  // History is an array with a moving head: dropping the oldest is O(1), and the array is
+  // compacted once the dead prefix is as long as the live part.
+  #events: StoredEvent[] = [];
+  #head = 0;
+
+  constructor(name: string, epoch: string) {
+    this.name = name;
+    this.epoch = epoch;
+  }
+
+  /** Offset of the last event published (0 before any). */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /** Events currently in history. */
+  get historyLength(): number {
+    return this.#events.length - this.#head;
+  }
+
+  /** Appends an event; returns it. `data` must be encodable within `maxBytes`. */
+  append(
+    data: Payload | undefined,
+    ts: number,
+    maxBytes: number,
+    limits: HistoryLimits,
+  ): StoredEvent {
+    const offset = this.#offset + 1;
+    const envelope: EventEnvelope = { k: 'event', topic: this.name, epoch: this.epoch, offset, ts };
+    if (data !== undefined) envelope.data = data;
+    const frame = encodeOutgoing(envelope, maxBytes);
+    this.#offset = offset;
+    const stored: StoredEvent = { offset, ts, frame, envelope };
+    this.#events.push(stored);
+    this.prune(ts, limits);
+    return stored;
+  }
+
+  /** Drops events beyond the count limit or older than the age limit. */
+  prune(now: number, limits: HistoryLimits): void {
+    while (this.historyLength > limits.size) this.#head++;
+    while (this.#head < this.#events.length && this.#events[this.#head]!.ts <= now - limits.ttlMs) {
+      this.#head++;
+    }
+    if (this.#head > 0 && this.#head >= this.#events.length - this.#head) {
+      this.#events = this.#events.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  /**
+   * What a subscriber at (epoch, offset) missed. Recovered only when the epoch matches and
+   * history still holds every event after `offset`.
+   */
+  resume(epoch: string | undefined, offset: number | undefined): ResumeResult {
+    const none: ResumeResult = { recovered: false, replay: [] };
+    if (epoch === undefined || epoch !== this.epoch) return none;
+    const from = offset ?? 0;
+    if (from > this.#offset) return none;
+    if (from === this.#offset) return { recovered: true, replay: [] };
+    const oldest = this.#events[this.#head];
+    if (!oldest || oldest.offset > from + 1) return none;
+    return { recovered: true, replay: this.#events.slice(this.#head + (from + 1 - oldest.offset)) };
+  }
+}
+
+/** Every topic of one server. */
+export class TopicStore {
+  readonly #topics = new Map<string, Topic>();
+  readonly #limits: HistoryLimits;
+  readonly #epoch: () => string;
+
+  constructor(limits: HistoryLimits, epoch: () => string = newEpoch) {
+    this.#limits = limits;
+    this.#epoch = epoch;
+  }
+
+  /** Number of topics held. */
+  get size(): number {
+    return this.#topics.size;
+  }
+
+  /** Total subscriptions across topics. */
+  get subscriptions(): number {
+    let n = 0;
+    for (const t of this.#topics.values()) n += t.subscribers.size;
+    return n;
+  }
+
+  get(name: string): Topic | undefined {
+    return this.#topics.get(name);
+  }
+
+  /** The topic, created with a fresh epoch when absent. */
+  ensure(name: string): Topic {
+    let topic = this.#topics.get(name);
+    if (!topic) {
+      topic = new Topic(name, this.#epoch());
+      this.#topics.set(name, topic);
+    }
+    return topic;
+  }
+
+  /** Adds a subscriber and resumes it from its position. Idempotent per subscriber. */
+  subscribe(
+    name: string,
+    subscriber: Subscriber,
+    epoch: string | undefined,
+    offset: number | undefined,
+    now: number,
+  ): { topic: Topic; resume: ResumeResult } {
+    const topic = this.ensure(name);
+    topic.prune(now, this.#limits);
+    topic.subscribers.add(subscriber);
+    return { topic, resume: topic.resume(epoch, offset) };
+  }
+
+  /** Removes a subscriber; returns whether it was subscribed. */
+  unsubscribe(name: string, subscriber: Subscriber): boolean {
+    return this.#topics.get(name)?.subscribers.delete(subscriber) ?? false;
+  }
+
+  /**
+   * Publishes: appends to history (encoding once) and writes the same frame to every subscriber.
+   */
+  publish(
+    name: string,
+    data: Payload | undefined,
+    now: number,
+    maxBytes: number,
+    volatile: boolean,
+  ): StoredEvent {
+    const topic = this.ensure(name);
+    const stored = topic.append(data, now, maxBytes, this.#limits);
+    for (const s of [...topic.subscribers]) s.deliver(stored.frame, stored.envelope, volatile);
+    return stored;
+  }
+
+  /**
+   * Ages history out and forgets topics with neither subscribers nor history: nothing could be
+   * recovered from them anyway.
+   */
+  sweep(now: number): void {
+    for (const [name, topic] of this.#topics) {
+      topic.prune(now, this.#limits);
+      if (topic.subscribers.size === 0 && topic.historyLength === 0) this.#topics.delete(name);
+    }
+  }
+
+  clear(): void {
+    this.#topics.clear();
+  }
+}
