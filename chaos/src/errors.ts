@@ -1,0 +1,26 @@
+/**
+ * Errors of the chaos harness. Like every ackwire error they carry a stable `code`
+ * (docs/errors-chaos.md); messages are for humans and may change.
+ */
+import { AckwireError } from '@ackwire/protocol';
+
+/** Codes a {@link ChaosError} can carry. */
+export type ChaosErrorCode =
+  /** A fault option is out of range (negative latency, zero throughput, unknown mode). */
+  | 'CHAOS_BAD_FAULT'
+  /** The proxy was used after `close()`. */
+  | 'CHAOS_PROXY_CLOSED'
+  /** A raw-socket helper got an upgrade answer it could not parse, or a bad accept key. */
+  | 'CHAOS_BAD_HANDSHAKE'
+  /** A raw-socket helper could not reach the server at all. */
+  | 'CHAOS_CONNECT_FAILED';
+
+/** Raised by the chaos harness itself (never by the system under test). */
+export class ChaosError extends AckwireError {
+  declare readonly code: ChaosErrorCode;
+
+  constructor(code: ChaosErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'ChaosError';
+  }
+}
