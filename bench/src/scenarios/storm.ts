@@ -1,0 +1,91 @@
+/**
+ * Scenario 4: reconnect storm. N clients (one process) are connected and subscribed; the server
+ * process closes gracefully and exits, and a new server process starts on the same port. We
+ * measure the time from the close until every client is open and resubscribed, and the largest
+ * share of all reconnect attempts that fell inside any sliding 100 ms window (target: <= 5%).
+ */
+import { BenchWorker } from '../child.js';
+import type { StormResult } from '../roles/client-role.js';
+import { peakWindowShare } from '../stats.js';
+import { wallNow } from '../worker-protocol.js';
+import { alternate, selectSystems, type Scenario } from './scenario.js';
+
+/** Systems compared in the storm: ackwire, socket.io's backoff, and a naive fixed-delay loop. */
+export const STORM_SYSTEMS = ['ackwire', 'socket.io', 'ws-raw'] as const;
+
+/** Width of the window in which attempts are counted. */
+export const STORM_WINDOW_MS = 100;
+
+interface Session {
+  server: BenchWorker;
+  clients: BenchWorker;
+  system: string;
+  port: number;
+}
+
+/** Scenario 4 of issue 7. */
+export const stormScenario: Scenario = {
+  name: 'storm',
+  title: 'Reconnect storm: the server restarts under N subscribed clients',
+  async run(context) {
+    const { clients: count, timeoutMs } = context.settings.storm;
+    const sessions: Array<{ system: string; session: Session }> = [];
+    try {
+      for (const system of selectSystems(context, STORM_SYSTEMS)) {
+        try {
+          const [server, clients] = await Promise.all([
+            BenchWorker.start('server', system),
+            BenchWorker.start('clients', system),
+          ]);
+          const session: Session = { server, clients, system, port: 0 };
+          sessions.push({ system, session });
+          session.port = await server.call<number>('listen', { port: 0 });
+          await clients.call('open', {
+            url: `ws://127.0.0.1:${session.port}`,
+            count,
+            subscribe: true,
+            concurrency: 50,
+            timeoutMs: 60_000,
+          });
+        } catch (error) {
+          context.log(`  ${system}: left out, it did not start: ${String(error)}`);
+          sessions.pop();
+        }
+      }
+      context.log(`storm: ${count} clients, server restart`);
+      await alternate(context, sessions, async (session) => {
+        // Start the next server process first, so the restart gap is the close and the
+        // listen, not the spawn of a Node process (the same for every system).
+        const next = await BenchWorker.start('server', session.system);
+        await session.clients.call('armStorm');
+        const closedAt = wallNow();
+        await session.server.call('close');
+        await session.server.stop();
+        await next.call('listen', { port: session.port });
+        session.server = next;
+        const storm = await session.clients.call<StormResult>('awaitStorm', { timeoutMs });
+        if (storm.ready < count) {
+          context.log(`  ${session.system}: only ${storm.ready} of ${count} recovered`);
+        }
+        const recovered = storm.ready >= count;
+        return [
+          {
+            key: 'storm.recovery',
+            value: recovered ? storm.lastReadyAt - closedAt : Number.NaN,
+            unit: 'ms',
+          },
+          {
+            key: 'storm.peak100ms',
+            value: peakWindowShare(storm.attempts, STORM_WINDOW_MS) * 100,
+            unit: '% of attempts',
+          },
+          { key: 'storm.attempts', value: storm.attempts.length / count, unit: 'per client' },
+        ];
+      });
+    } finally {
+      await Promise.all(
+        sessions.flatMap(({ session }) => [session.server.stop(), session.clients.stop()]),
+      );
+    }
+  },
+};
