@@ -1,0 +1,140 @@
+import { createServer as createHttpServer } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CloseCode } from '@ackwire/protocol';
+import { createServer, VERSION_REFUSED_BODY, type AckwireServer } from '@ackwire/server';
+import { connect, newCid, refusedStatus, startServer, TestClient, until } from './helpers.js';
+
+let server: AckwireServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('upgrade checks', () => {
+  it('refuses an origin not in allowedOrigins with HTTP 403 and creates no connection', async () => {
+    ({ server } = await startServer({ allowedOrigins: ['https://good.example'] }));
+    const url = `ws://127.0.0.1:${server.port}`;
+    const bad = new TestClient(url, { origin: 'https://evil.example' });
+    expect((await refusedStatus(bad)).status).toBe(403);
+    const good = new TestClient(url, { origin: 'https://good.example' });
+    await good.hello(newCid());
+    expect(server.stats()).toMatchObject({ connectionsTotal: 1, upgradesRejected: 1 });
+    good.close();
+  });
+
+  it('refuses a missing Origin only when allowMissingOrigin is false', async () => {
+    ({ server } = await startServer({
+      allowedOrigins: ['https://good.example'],
+      allowMissingOrigin: false,
+    }));
+    const bad = new TestClient(`ws://127.0.0.1:${server.port}`);
+    expect((await refusedStatus(bad)).status).toBe(403);
+  });
+
+  it('refuses an upgrade without the ackwire.v1 subprotocol with 426 and the spec body', async () => {
+    ({ server } = await startServer());
+    const client = new TestClient(`ws://127.0.0.1:${server.port}`, { protocols: ['other.v9'] });
+    expect(await refusedStatus(client)).toEqual({ status: 426, body: VERSION_REFUSED_BODY });
+  });
+
+  it('refuses connections past maxConnections with 503 and past maxConnectionsPerIp with 429', async () => {
+    ({ server } = await startServer({ maxConnections: 2 }));
+    const url = `ws://127.0.0.1:${server.port}`;
+    const a = await connect(url);
+    const b = await connect(url);
+    expect((await refusedStatus(new TestClient(url))).status).toBe(503);
+    a.client.close();
+    b.client.close();
+    await server.close();
+    ({ server } = await startServer({ maxConnectionsPerIp: 1 }));
+    const c = await connect(`ws://127.0.0.1:${server.port}`);
+    expect((await refusedStatus(new TestClient(`ws://127.0.0.1:${server.port}`))).status).toBe(429);
+    c.client.close();
+  });
+
+  it('answers 404 for another path when a path is configured', async () => {
+    ({ server } = await startServer({ path: '/rt' }));
+    expect(
+      (await refusedStatus(new TestClient(`ws://127.0.0.1:${server.port}/other`))).status,
+    ).toBe(404);
+    const ok = await connect(`ws://127.0.0.1:${server.port}/rt?x=1`);
+    ok.client.close();
+  });
+
+  it('does not negotiate permessage-deflate by default', async () => {
+    ({ server } = await startServer());
+    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    expect(client.ws.extensions).toBe('');
+    client.close();
+  });
+
+  it('shares the port of an existing HTTP server', async () => {
+    const http = createHttpServer((_req, res) => res.end('app'));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const port = (http.address() as { port: number }).port;
+    server = await createServer({ server: http, path: '/rt' });
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await res.text()).toBe('app');
+    const { client } = await connect(`ws://127.0.0.1:${port}/rt`);
+    client.close();
+    await server.close();
+    server = undefined;
+    expect(http.listening).toBe(true);
+    expect(http.listenerCount('upgrade')).toBe(0);
+    http.close();
+  });
+});
+
+describe('authentication', () => {
+  it('passes the principal to handlers and closes with 4001 when authenticate rejects', async () => {
+    ({ server } = await startServer({
+      authenticate: async (token) => {
+        if (token === 'good') return { user: 'ann' };
+        throw new Error('bad token');
+      },
+    }));
+    server.handle('whoami', (_d, ctx) => ctx.principal);
+    const url = `ws://127.0.0.1:${server.port}`;
+    const { client } = await connect(url, newCid(), { token: 'good' });
+    client.send({ k: 'msg', id: 1, type: 'whoami' });
+    expect(await client.takeAck(1)).toMatchObject({ ok: true, data: { user: 'ann' } });
+    client.close();
+    const bad = new TestClient(url);
+    await bad.opened();
+    bad.send({ k: 'hello', cid: newCid(), token: 'bad' });
+    expect((await bad.closed).code).toBe(CloseCode.UNAUTHORIZED);
+  });
+
+  it('closes with 4003 when authenticate throws a FORBIDDEN error', async () => {
+    ({ server } = await startServer({
+      authenticate: () => {
+        throw Object.assign(new Error('banned'), { code: 'FORBIDDEN' });
+      },
+    }));
+    const client = new TestClient(`ws://127.0.0.1:${server.port}`);
+    await client.opened();
+    client.send({ k: 'hello', cid: newCid() });
+    expect((await client.closed).code).toBe(CloseCode.FORBIDDEN);
+  });
+});
+
+describe('limits', () => {
+  it('closes with 1009 on a frame above the default 64 KiB maxPayload', async () => {
+    ({ server } = await startServer());
+    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    client.sendRaw(JSON.stringify({ k: 'msg', id: 1, type: 'echo', data: 'x'.repeat(65 * 1024) }));
+    expect((await client.closed).code).toBe(CloseCode.MESSAGE_TOO_BIG);
+  });
+
+  it('answers RATE_LIMITED past the burst, then closes with 1008 when the client keeps going', async () => {
+    ({ server } = await startServer({ rateLimitPerSecond: 1, rateLimitBurst: 5 }));
+    server.handle('echo', (d) => d);
+    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    for (let id = 1; id <= 20; id++) client.send({ k: 'msg', id, type: 'echo' });
+    // Receipts of the first five may be lost with the close (the client retries them after it
+    // reconnects); the refusals are sent synchronously, before it.
+    expect(await client.takeAck(6)).toMatchObject({ ok: false, err: { code: 'RATE_LIMITED' } });
+    expect((await client.closed).code).toBe(CloseCode.POLICY_VIOLATION);
+    await until(() => server!.stats().rateLimited >= 5);
+  });
+});

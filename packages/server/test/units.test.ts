@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import type { AckEnvelope } from '@ackwire/protocol';
+import {
+  DEFAULT_SERVER_OPTIONS,
+  InMemoryDedupStore,
+  InMemoryReceiptWindow,
+  resolveOptions,
+  TokenBucket,
+  toWireError,
+  TopicStore,
+} from '@ackwire/server';
+
+const ack = (id: number): AckEnvelope => ({ k: 'ack', id, ok: true, data: id });
+
+describe('receipt window', () => {
+  it('tells new, pending and done ids apart', () => {
+    const w = new InMemoryReceiptWindow(4);
+    expect(w.check(1)).toEqual({ kind: 'new' });
+    w.begin(1);
+    expect(w.check(1)).toEqual({ kind: 'pending' });
+    w.settle(1, ack(1));
+    expect(w.check(1)).toEqual({ kind: 'done', receipt: ack(1) });
+  });
+
+  it('keeps at most maxInFlight receipts and refuses ids below the window', () => {
+    const w = new InMemoryReceiptWindow(4);
+    for (let id = 1; id <= 100; id++) {
+      w.begin(id);
+      w.settle(id, ack(id));
+      expect(w.size).toBeLessThanOrEqual(5);
+    }
+    expect(w.high).toBe(100);
+    expect(w.check(97)).toMatchObject({ kind: 'done' });
+    expect(w.check(96)).toEqual({ kind: 'out-of-window' });
+    expect(w.check(101)).toEqual({ kind: 'new' });
+  });
+
+  it('forgets ids below the floor', () => {
+    const w = new InMemoryReceiptWindow(10);
+    for (let id = 1; id <= 5; id++) w.begin(id);
+    w.applyFloor(4);
+    expect(w.size).toBe(2);
+    expect(w.check(3)).toEqual({ kind: 'out-of-window' });
+    expect(w.check(4)).toEqual({ kind: 'pending' });
+  });
+
+  it('accepts an out-of-order new id inside the window', () => {
+    const w = new InMemoryReceiptWindow(10);
+    w.begin(5);
+    expect(w.check(3)).toEqual({ kind: 'new' });
+  });
+
+  it('is held per client id by the in-memory store', () => {
+    const store = new InMemoryDedupStore();
+    const a = store.acquire('client-aaaa', 4);
+    expect(a.existed).toBe(false);
+    expect(store.acquire('client-aaaa', 4)).toEqual({ window: a.window, existed: true });
+    store.delete('client-aaaa');
+    expect(store.size).toBe(0);
+  });
+});
+
+describe('token bucket', () => {
+  it('allows a burst, refuses past it, closes after a further burst of refusals', () => {
+    const b = new TokenBucket(10, 3, 0);
+    expect([b.take(0), b.take(0), b.take(0)]).toEqual(['allow', 'allow', 'allow']);
+    expect([b.take(0), b.take(0), b.take(0)]).toEqual(['refuse', 'refuse', 'refuse']);
+    expect(b.take(0)).toBe('close');
+  });
+
+  it('refills at the configured rate on the injected clock', () => {
+    const b = new TokenBucket(10, 3, 0);
+    for (let i = 0; i < 3; i++) b.take(0);
+    expect(b.take(50)).toBe('refuse');
+    expect(b.take(100)).toBe('allow');
+    expect(b.take(10_000)).toBe('allow');
+    expect(b.tokens).toBe(2);
+  });
+});
+
+describe('topic history', () => {
+  const store = (size = 3, ttlMs = 1000): TopicStore => {
+    let n = 0;
+    return new TopicStore({ size, ttlMs }, () => `epoch${++n}`);
+  };
+  const sink = () => {
+    const got: number[] = [];
+    return { got, deliver: (_f: unknown, e: { offset: number }) => got.push(e.offset) };
+  };
+
+  it('numbers events from 1 and fans one frame out to every subscriber', () => {
+    const s = store();
+    const a = sink();
+    const b = sink();
+    s.subscribe('t', a, undefined, undefined, 0);
+    s.subscribe('t', b, undefined, undefined, 0);
+    const e1 = s.publish('t', 'x', 0, 65536, false);
+    s.publish('t', 'y', 0, 65536, false);
+    expect(e1.offset).toBe(1);
+    expect(a.got).toEqual([1, 2]);
+    expect(b.got).toEqual([1, 2]);
+  });
+
+  it('recovers from a position the history covers, in order', () => {
+    const s = store();
+    for (let i = 0; i < 5; i++) s.publish('t', i, 0, 65536, false);
+    const { resume } = s.subscribe('t', sink(), 'epoch1', 2, 0);
+    expect(resume.recovered).toBe(true);
+    expect(resume.replay.map((e) => e.offset)).toEqual([3, 4, 5]);
+  });
+
+  it('does not recover when history by count no longer covers the gap', () => {
+    const s = store(3);
+    for (let i = 0; i < 5; i++) s.publish('t', i, 0, 65536, false);
+    expect(s.subscribe('t', sink(), 'epoch1', 1, 0).resume).toEqual({
+      recovered: false,
+      replay: [],
+    });
+  });
+
+  it('does not recover when history by age no longer covers the gap', () => {
+    const s = store(100, 1000);
+    s.publish('t', 1, 0, 65536, false);
+    s.publish('t', 2, 900, 65536, false);
+    expect(s.subscribe('t', sink(), 'epoch1', 0, 999).resume.recovered).toBe(true);
+    expect(s.subscribe('t', sink(), 'epoch1', 0, 1000).resume.recovered).toBe(false);
+    expect(s.subscribe('t', sink(), 'epoch1', 1, 1000).resume.replay.map((e) => e.offset)).toEqual([
+      2,
+    ]);
+  });
+
+  it('recovers trivially at the current offset, even with empty history', () => {
+    const s = store(100, 10);
+    s.publish('t', 1, 0, 65536, false);
+    const { resume, topic } = s.subscribe('t', sink(), 'epoch1', 1, 5000);
+    expect(resume).toEqual({ recovered: true, replay: [] });
+    expect(topic.historyLength).toBe(0);
+  });
+
+  it('does not recover across an epoch change or from a future offset', () => {
+    const s = store();
+    s.publish('t', 1, 0, 65536, false);
+    expect(s.subscribe('t', sink(), 'other', 0, 0).resume.recovered).toBe(false);
+    expect(s.subscribe('t', sink(), 'epoch1', 9, 0).resume.recovered).toBe(false);
+    expect(s.subscribe('t', sink(), undefined, undefined, 0).resume.recovered).toBe(false);
+  });
+
+  it('forgets topics with neither subscribers nor history on sweep', () => {
+    const s = store(100, 10);
+    const a = sink();
+    s.subscribe('t', a, undefined, undefined, 0);
+    s.publish('t', 1, 0, 65536, false);
+    s.unsubscribe('t', a);
+    s.sweep(5);
+    expect(s.size).toBe(1);
+    s.sweep(20);
+    expect(s.size).toBe(0);
+  });
+});
+
+describe('options and errors', () => {
+  it('applies defaults in one place and rejects invalid numbers', () => {
+    expect(resolveOptions({}).maxPayload).toBe(65536);
+    expect(DEFAULT_SERVER_OPTIONS.perMessageDeflate).toBe(false);
+    expect(resolveOptions({ maxPayload: undefined } as never).maxPayload).toBe(65536);
+    expect(() => resolveOptions({ maxInFlight: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+    expect(() => resolveOptions({ sendHardLimit: 1, sendHighWaterMark: 2 })).toThrow(
+      /sendHardLimit/,
+    );
+  });
+
+  it('maps a thrown error to a wire error with its code or HANDLER_ERROR', () => {
+    expect(toWireError(Object.assign(new Error('m'), { code: 'X_Y' }))).toEqual({
+      code: 'X_Y',
+      message: 'm',
+    });
+    expect(toWireError(Object.assign(new Error('m'), { code: 'bad code!' })).code).toBe(
+      'HANDLER_ERROR',
+    );
+    expect(toWireError('oops')).toEqual({ code: 'HANDLER_ERROR', message: 'oops' });
+    expect(toWireError(new Error('x'.repeat(5000))).message).toHaveLength(1024);
+  });
+});
