@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['ackwire-source'] },
   ssr: { resolve: { conditions: ['ackwire-source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'chaos/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'chaos/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'] },
     testTimeout: 30_000,
     hookTimeout: 30_000,

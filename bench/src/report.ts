@@ -3,6 +3,7 @@
  * markers so the generated part never drifts from the JSON) and the target checks.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import type { BenchReport, ScenarioTable } from './results.js';
 import { formatNumber, type Summary } from './stats.js';
 
@@ -84,7 +85,7 @@ export function formatTable(report: BenchReport): string {
  * Rewrites the generated part of `file` (between the markers) with this run; appends the
  * markers at the end when the file has none, and creates the file when it does not exist.
  */
-export function updateDocs(file: string, report: BenchReport): void {
+export async function updateDocs(file: string, report: BenchReport): Promise<void> {
   const generated = `${DOCS_START}\n\n${formatTable(report)}\n\n${DOCS_END}`;
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const start = text.indexOf(DOCS_START);
@@ -93,5 +94,7 @@ export function updateDocs(file: string, report: BenchReport): void {
     start >= 0 && end > start
       ? text.slice(0, start) + generated + text.slice(end + DOCS_END.length)
       : `${text.trimEnd()}\n\n${generated}\n`;
-  writeFileSync(file, next);
+  // Formatted as the workspace's `prettier --check` expects, so a regenerated doc stays clean.
+  const options = (await resolveConfig(file)) ?? {};
+  writeFileSync(file, await format(next, { ...options, filepath: file }));
 }

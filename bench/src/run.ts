@@ -73,6 +73,6 @@ process.stdout.write(`${formatTable(report)}\n`);
 const callerPath = (path: string): string => resolve(process.env.INIT_CWD ?? process.cwd(), path);
 if (args.json) writeFileSync(callerPath(args.json), `${JSON.stringify(report, null, 2)}\n`);
 if (args.svg) writeFileSync(callerPath(args.svg), renderSvg(report));
-if (args.docs) updateDocs(callerPath(args.docs), report);
+if (args.docs) await updateDocs(callerPath(args.docs), report);
 log(`done in ${report.meta.durationS} s${failures.length ? `, ${failures.length} failed` : ''}`);
 process.exitCode = failures.length > 0 ? 1 : 0;

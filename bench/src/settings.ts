@@ -24,7 +24,12 @@ export interface BenchSettings {
     maxMs: number;
   };
   fanout: { subscribers: number; messages: number; size: number };
-  storm: { clients: number; timeoutMs: number };
+  storm: {
+    clients: number;
+    /** Time between the old server's close and the new one's listen (a real restart is not instant). */
+    downtimeMs: number;
+    timeoutMs: number;
+  };
   memory: { connections: number; repetitions: number };
   /** Hard time limit of each scenario, in milliseconds. */
   deadlineMs: Readonly<Record<string, number>>;
@@ -43,7 +48,7 @@ export const FULL_SETTINGS: BenchSettings = Object.freeze({
     maxMs: 5_000,
   },
   fanout: { subscribers: 1_000, messages: 200, size: 64 },
-  storm: { clients: 1_000, timeoutMs: 60_000 },
+  storm: { clients: 1_000, downtimeMs: 1_000, timeoutMs: 60_000 },
   memory: { connections: 5_000, repetitions: 3 },
   deadlineMs: {
     acks: 15 * 60_000,
@@ -68,7 +73,7 @@ export const QUICK_SETTINGS: BenchSettings = Object.freeze({
     maxMs: 700,
   },
   fanout: { subscribers: 200, messages: 20, size: 64 },
-  storm: { clients: 200, timeoutMs: 10_000 },
+  storm: { clients: 200, downtimeMs: 500, timeoutMs: 10_000 },
   memory: { connections: 500, repetitions: 1 },
   deadlineMs: {
     acks: 40_000,

@@ -1,11 +1,13 @@
 /**
  * Scenario 4: reconnect storm. N clients (one process) are connected and subscribed; the server
- * process closes gracefully and exits, and a new server process starts on the same port. We
+ * process closes gracefully and exits, and after a fixed downtime a new server process listens
+ * on the same port (attempts during the downtime are refused, as in a real restart). We
  * measure the time from the close until every client is open and resubscribed, and the largest
  * share of all reconnect attempts that fell inside any sliding 100 ms window (target: <= 5%).
  */
 import { BenchWorker } from '../child.js';
 import type { StormResult } from '../roles/client-role.js';
+import { sleep } from '../roles/commands.js';
 import { peakWindowShare } from '../stats.js';
 import { wallNow } from '../worker-protocol.js';
 import { alternate, selectSystems, type Scenario } from './scenario.js';
@@ -28,7 +30,7 @@ export const stormScenario: Scenario = {
   name: 'storm',
   title: 'Reconnect storm: the server restarts under N subscribed clients',
   async run(context) {
-    const { clients: count, timeoutMs } = context.settings.storm;
+    const { clients: count, downtimeMs, timeoutMs } = context.settings.storm;
     const sessions: Array<{ system: string; session: Session }> = [];
     try {
       for (const system of selectSystems(context, STORM_SYSTEMS)) {
@@ -61,6 +63,7 @@ export const stormScenario: Scenario = {
         const closedAt = wallNow();
         await session.server.call('close');
         await session.server.stop();
+        await sleep(Math.max(0, closedAt + downtimeMs - wallNow()));
         await next.call('listen', { port: session.port });
         session.server = next;
         const storm = await session.clients.call<StormResult>('awaitStorm', { timeoutMs });
