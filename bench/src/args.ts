@@ -16,10 +16,12 @@ export interface BenchArgs {
   systems: string[];
   /** Skip the freshness check / build of the ackwire packages' dist. */
   noBuild: boolean;
+  /** Load ackwire from `src/` (the `ackwire-source` condition) instead of `dist/`; for development. */
+  source: boolean;
 }
 
 const USAGE =
-  'usage: run.ts [--quick] [--json FILE] [--svg FILE] [--docs FILE] [--only a,b] [--systems x,y] [--no-build]';
+  'usage: run.ts [--quick] [--json FILE] [--svg FILE] [--docs FILE] [--only a,b] [--systems x,y] [--no-build] [--source]';
 
 /** Parses `argv` (without node and the script); throws with the usage on anything unknown. */
 export function parseArgs(argv: readonly string[], scenarioNames: readonly string[]): BenchArgs {
@@ -31,6 +33,7 @@ export function parseArgs(argv: readonly string[], scenarioNames: readonly strin
     only: [],
     systems: [],
     noBuild: false,
+    source: false,
   };
   const value = (i: number, flag: string): string => {
     const next = argv[i + 1];
@@ -53,6 +56,10 @@ export function parseArgs(argv: readonly string[], scenarioNames: readonly strin
         args.quick = true;
         break;
       case '--no-build':
+        args.noBuild = true;
+        break;
+      case '--source':
+        args.source = true;
         args.noBuild = true;
         break;
       case '--json':

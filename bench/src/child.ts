@@ -16,6 +16,15 @@ const TSX_LOADER = import.meta.resolve('tsx');
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 
 const live = new Set<ChildProcess>();
+const workerFlags: string[] = [];
+
+/**
+ * Makes workers load ackwire from `src/` through the `ackwire-source` export condition (the
+ * runner's `--source`), for trying the bench before the packages build.
+ */
+export function useSourceConditions(): void {
+  workerFlags.push('--conditions=ackwire-source');
+}
 
 /** A started worker process that runs one side (server or clients) of one system. */
 export class BenchWorker {
@@ -51,7 +60,7 @@ export class BenchWorker {
   ): Promise<BenchWorker> {
     const child = fork(WORKER_ENTRY, [role, system], {
       // --expose-gc lets the memory scenario measure a collected heap, not garbage.
-      execArgv: ['--import', TSX_LOADER, '--expose-gc', ...extraArgs],
+      execArgv: ['--import', TSX_LOADER, '--expose-gc', ...workerFlags, ...extraArgs],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
       env: { ...process.env, NODE_ENV: 'production' },

@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './args.js';
 import { ensureBuilt } from './build.js';
-import { killAllWorkers, withDeadline } from './child.js';
+import { killAllWorkers, useSourceConditions, withDeadline } from './child.js';
 import { renderSvg } from './plot.js';
 import { formatTable, updateDocs } from './report.js';
 import { ResultSet, type BenchReport } from './results.js';
@@ -29,6 +29,7 @@ const settings = args.quick ? QUICK_SETTINGS : FULL_SETTINGS;
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
 const startedAt = Date.now();
 
+if (args.source) useSourceConditions();
 if (!args.noBuild) ensureBuilt(root, log);
 
 const results = new ResultSet();
@@ -55,6 +56,7 @@ const report: BenchReport = {
   scenarios: results.table(),
   meta: {
     mode: args.quick ? 'quick' : 'full',
+    ackwireFrom: args.source ? 'src' : 'dist',
     date: new Date(startedAt).toISOString(),
     durationS: Math.round((Date.now() - startedAt) / 1000),
     node: process.version,
