@@ -81,9 +81,12 @@ export class Outbox {
     this.maxBytes = maxBytes;
   }
 
-  /** Allocates the next id: one counter for the client's whole life (§3). */
-  nextId(): number {
-    return ++this.lastId;
+  /**
+   * The id the next admitted message must carry: one counter for the client's whole life
+   * (§3). It is committed by {@link add}, so a refused message leaves no hole.
+   */
+  peekId(): number {
+    return this.lastId + 1;
   }
 
   /** Messages waiting to be written on the current connection. */
@@ -126,6 +129,9 @@ export class Outbox {
    * @throws AckwireClientError `QUEUE_FULL` when it does not fit.
    */
   add(entry: OutboxEntry): void {
+    if (entry.id !== this.lastId + 1) {
+      throw new Error(`ackwire client: outbox expected id ${this.lastId + 1}, got ${entry.id}`);
+    }
     if (entry.bytes > this.limits.maxQueueBytes) {
       throw clientError(
         'QUEUE_FULL',
@@ -148,6 +154,7 @@ export class Outbox {
         ),
       );
     }
+    this.lastId = entry.id;
     this.queued.set(entry.id, entry);
     this.totalBytes += entry.bytes;
     const timer = new Timer(this.clock, () => {

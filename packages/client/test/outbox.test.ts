@@ -37,7 +37,7 @@ function setup(limits: Partial<OutboxLimits> = {}, window = 256): Harness {
     65_536,
   );
   const push = (bytes = 10, timeoutMs = 60_000): OutboxEntry => {
-    const id = outbox.nextId();
+    const id = outbox.peekId();
     const entry: OutboxEntry = {
       id,
       kind: 'msg',

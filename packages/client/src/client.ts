@@ -1,0 +1,426 @@
+/**
+ * `AckwireClient`: the public API. It wires the parts (outbox, subscription registry, session
+ * engine) and keeps none of their logic; see each file for the rules it implements.
+ */
+import EventEmitter from 'eventemitter3';
+import {
+  validateClientId,
+  validateSubscribeResult,
+  validateTopic,
+  type ClientEnvelope,
+  type StreamPosition,
+  type SubscribeResult,
+} from '@ackwire/protocol';
+import { encodeEnvelope } from './encoding.js';
+import { AckwireClientError, clientError } from './errors.js';
+import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
+import { Outbox, type OutboxEntry, type OutboxKind } from './outbox.js';
+import { Session, type Emit } from './session.js';
+import type { ClientState } from './state.js';
+import { SubscriptionRegistry, type Subscription, type TopicHandler } from './subscriptions.js';
+import type {
+  AnyMessages,
+  AnyPushes,
+  AnyTopics,
+  ClientEvents,
+  ClientStats,
+  DataArgs,
+  DataOf,
+  MessageMap,
+  PushMap,
+  Receipt,
+  ResultOf,
+  SendOptions,
+  SessionInfo,
+  TopicMap,
+} from './types.js';
+import { resolveUrl } from './url.js';
+
+/** A random 128-bit client id, URL-safe base64 (22 characters). */
+function randomClientId(): string {
+  const bytes = new Uint8Array(16);
+  const crypto = (globalThis as { crypto?: { getRandomValues?(a: Uint8Array): Uint8Array } })
+    .crypto;
+  if (crypto?.getRandomValues) crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += alphabet[(value >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (6 - bits)) & 63];
+  return out;
+}
+
+/**
+ * One trustworthy WebSocket: acknowledged messages retried by id and never processed twice,
+ * topic subscriptions that survive reconnects, heartbeats and backpressure.
+ *
+ * @typeParam M - message types you `send`/`request` ({@link MessageMap})
+ * @typeParam P - push types you receive in `message` and `broadcast`/`sendTo` ({@link PushMap})
+ * @typeParam T - topics you `subscribe`/`publish` ({@link TopicMap})
+ */
+export class AckwireClient<
+  M extends MessageMap = AnyMessages,
+  P extends PushMap = AnyPushes,
+  T extends TopicMap = AnyTopics,
+> {
+  /** This client instance's id (the server keys deduplication on it). */
+  readonly clientId: string;
+  /** The resolved WebSocket URL. */
+  readonly url: string;
+  private readonly opts: ResolvedOptions;
+  private readonly emitter = new EventEmitter();
+  private readonly outbox: Outbox;
+  private readonly registry: SubscriptionRegistry;
+  private readonly session: Session;
+
+  /**
+   * @param url - `ws://`, `wss://`, `http(s)://` or a path such as `/rt` (resolved against the page)
+   * @throws AckwireClientError `INVALID_URL`, `INSECURE_URL` or `INVALID_ARGUMENT`.
+   */
+  constructor(url: string, options?: ClientOptions) {
+    this.opts = resolveOptions(options);
+    const resolved = resolveUrl(url);
+    this.url = resolved.href;
+    try {
+      this.clientId =
+        this.opts.clientId === undefined
+          ? randomClientId()
+          : validateClientId(this.opts.clientId, 'options.clientId');
+    } catch (cause) {
+      throw clientError('INVALID_ARGUMENT', (cause as Error).message, { cause });
+    }
+    const o = this.opts;
+    this.outbox = new Outbox(
+      o.clock,
+      {
+        maxQueue: o.maxQueue,
+        maxQueueBytes: o.maxQueueBytes,
+        overflow: o.overflow,
+        maxAttempts: o.maxAttempts,
+      },
+      { write: (e) => this.session.write(e), settled: () => this.session.settled() },
+      o.maxInFlight,
+      o.maxMessageBytes,
+    );
+    this.registry = new SubscriptionRegistry({
+      isOpen: () => this.session.isOpen,
+      sendSub: (topic, position) => this.sendSub(topic, position),
+      sendUnsub: (topic) => {
+        this.enqueue('unsub', (id) => ({ k: 'unsub', id, topic }), undefined, topic).catch(
+          (e: unknown) => this.report(e),
+        );
+      },
+      listenerError: (e) => this.listenerError(e),
+    });
+    this.session = new Session(resolved, o, this.clientId, this.outbox, this.registry, this.emit);
+    // Connect on the next microtask, so listeners attached right after construction see
+    // every transition from `idle` on.
+    if (o.autoConnect) queueMicrotask(() => this.session.connect());
+  }
+
+  /** The current state: `idle`, `connecting`, `open`, `reconnecting` or `closed`. */
+  get state(): ClientState {
+    return this.session.state;
+  }
+
+  /** The current session as the server granted it, once one was opened. */
+  get sessionInfo(): SessionInfo | undefined {
+    return this.session.info;
+  }
+
+  /** Bytes waiting to go out: queued messages plus the socket's send buffer. */
+  get bufferedAmount(): number {
+    return this.outbox.queuedBytes + this.session.socketBuffered;
+  }
+
+  /** Starts connecting when created with `autoConnect: false`; otherwise does nothing. */
+  connect(): void {
+    this.session.connect();
+  }
+
+  /**
+   * Closes cleanly: stops reconnecting, rejects every pending promise with `CLOSED`, clears
+   * every timer and listener, and resolves once the socket closed (or after 1 s at most).
+   */
+  close(): Promise<void> {
+    return this.session.shutdown(clientError('CLOSED', 'client closed'), 'close');
+  }
+
+  /** Resolves once a session is open (now, if it is); rejects with `CLOSED` on close. */
+  ready(): Promise<void> {
+    return this.session.ready();
+  }
+
+  /** Resolves once the outbox has room and the socket buffer is below the low-water mark. */
+  waitForRoom(): Promise<void> {
+    return this.session.waitForRoom();
+  }
+
+  /** Listens to an event; returns the undo. */
+  on<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): () => void {
+    this.emitter.on(event, listener);
+    return () => this.off(event, listener);
+  }
+
+  /** Listens to one occurrence of an event; returns the undo. */
+  once<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): () => void {
+    const wrapper = (...args: unknown[]): void => {
+      this.emitter.off(event, wrapper);
+      (listener as (...a: unknown[]) => void)(...args);
+    };
+    this.emitter.on(event, wrapper);
+    return () => this.emitter.off(event, wrapper);
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): void {
+    this.emitter.off(event, listener);
+  }
+
+  /**
+   * Sends an acknowledged message. The id is assigned now and kept across every retry; the
+   * server processes it at most once. Resolves with the receipt; rejects with a
+   * {@link ServerError} (the server's code), or `TIMEOUT`, `QUEUE_FULL`, `DROPPED`,
+   * `MESSAGE_TOO_LARGE`, `RETRIES_EXHAUSTED`, `CLOSED`, `INVALID_ARGUMENT`.
+   */
+  send<K extends keyof M & string>(
+    type: K,
+    ...args: DataArgs<DataOf<M[K]>>
+  ): Promise<Receipt<ResultOf<M[K]>>> {
+    const [data, options] = args as [unknown, SendOptions | undefined];
+    return this.enqueue(
+      'msg',
+      (id) => withData({ k: 'msg', id, type }, data),
+      options?.timeoutMs,
+    ).then(({ data: result, attempts, id }) => ({ id, data: result as ResultOf<M[K]>, attempts }));
+  }
+
+  /**
+   * Request/response over the same outbox (retried safely: the server deduplicates). Resolves
+   * with the handler's result; rejects like {@link send}.
+   */
+  request<K extends keyof M & string>(
+    type: K,
+    ...args: DataArgs<DataOf<M[K]>>
+  ): Promise<ResultOf<M[K]>> {
+    return this.send(type, ...args).then((r) => r.data);
+  }
+
+  /**
+   * Fire-and-forget: written at once if a session is open and the socket is not backed up,
+   * otherwise dropped. Returns whether it was written.
+   * @throws AckwireClientError `INVALID_ARGUMENT` or `MESSAGE_TOO_LARGE`.
+   */
+  sendVolatile<K extends keyof M & string>(
+    type: K,
+    ...args: DataArgs<DataOf<M[K]>, never>
+  ): boolean {
+    const { frame, bytes } = encodeEnvelope(withData({ k: 'vol', type }, args[0]), this.opts);
+    if (bytes > this.outbox.maxBytes) {
+      throw clientError(
+        'MESSAGE_TOO_LARGE',
+        `volatile ${type}: ${bytes} bytes exceeds maxBytes ${this.outbox.maxBytes}`,
+      );
+    }
+    return this.session.writeVolatile(frame, bytes);
+  }
+
+  /** Publishes to a topic's subscribers (acknowledged); resolves with the event's position. */
+  publish<K extends keyof T & string>(
+    topic: K,
+    data: T[K],
+    options?: SendOptions,
+  ): Promise<StreamPosition> {
+    return this.enqueue(
+      'pub',
+      (id) => withData({ k: 'pub', id, topic }, data),
+      options?.timeoutMs,
+    ).then((r) => r.data as StreamPosition);
+  }
+
+  /** Sends a push to every other connected client; resolves with how many it reached. */
+  broadcast<K extends keyof P & string>(
+    type: K,
+    data: P[K],
+    options?: SendOptions,
+  ): Promise<{ count: number }> {
+    return this.enqueue(
+      'bcast',
+      (id) => withData({ k: 'bcast', id, type }, data),
+      options?.timeoutMs,
+    ).then((r) => r.data as { count: number });
+  }
+
+  /** Sends a push to one client by its id; rejects with `UNKNOWN_CLIENT` when it is not connected. */
+  sendTo<K extends keyof P & string>(
+    clientId: string,
+    type: K,
+    data: P[K],
+    options?: SendOptions,
+  ): Promise<void> {
+    return this.enqueue(
+      'to',
+      (id) => withData({ k: 'to', id, cid: clientId, type }, data),
+      options?.timeoutMs,
+    ).then(() => undefined);
+  }
+
+  /**
+   * Subscribes `handler` to a topic. Survives reconnects; each event reaches the handler once,
+   * in offset order; gaps are announced on the returned handle (`gap`, and `subscribed` with
+   * `recovered: false`).
+   * @throws AckwireClientError `INVALID_ARGUMENT` (bad topic) or `CLOSED`.
+   */
+  subscribe<K extends keyof T & string>(topic: K, handler: TopicHandler<T[K]>): Subscription<T[K]> {
+    if (this.session.state === 'closed') throw this.session.closedError();
+    try {
+      validateTopic(topic, this.opts.decodeLimits);
+    } catch (cause) {
+      throw clientError('INVALID_ARGUMENT', (cause as Error).message, { cause });
+    }
+    return this.registry.add(topic, handler);
+  }
+
+  /** Counters and gauges for dashboards and tests. */
+  stats(): ClientStats {
+    const c = this.session.counters;
+    return {
+      state: this.session.state,
+      rtt: this.session.heartbeat.rtt,
+      reconnects: c.reconnects,
+      queued: this.outbox.queuedCount,
+      inFlight: this.outbox.inFlightCount,
+      bytesIn: c.bytesIn,
+      bytesOut: c.bytesOut,
+      framesIn: c.framesIn,
+      framesOut: c.framesOut,
+    };
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private enqueue(
+    kind: OutboxKind,
+    build: (id: number) => ClientEnvelope,
+    timeoutMs: number | undefined,
+    topic?: string,
+  ): Promise<{ data: unknown; attempts: number; id: number }> {
+    if (this.session.state === 'closed') return Promise.reject(this.session.closedError());
+    if (timeoutMs !== undefined && !(timeoutMs > 0)) {
+      return Promise.reject(
+        clientError('INVALID_ARGUMENT', `timeoutMs: expected a number > 0, got ${timeoutMs}`),
+      );
+    }
+    const id = this.outbox.peekId();
+    let encoded;
+    try {
+      encoded = encodeEnvelope(build(id), this.opts);
+    } catch (error) {
+      return Promise.reject(toError(error));
+    }
+    if (encoded.bytes > this.outbox.maxBytes) {
+      return Promise.reject(
+        clientError(
+          'MESSAGE_TOO_LARGE',
+          `${kind}: ${encoded.bytes} bytes exceeds maxBytes ${this.outbox.maxBytes}`,
+        ),
+      );
+    }
+    const now = this.opts.clock.now();
+    const ttl = this.session.info?.ttl;
+    const timeout = Math.min(
+      timeoutMs ?? this.opts.sendTimeoutMs,
+      ttl !== undefined && ttl > 0 ? ttl : Infinity,
+    );
+    return new Promise((resolve, reject) => {
+      const entry: OutboxEntry = {
+        id,
+        kind,
+        frame: encoded.frame,
+        bytes: encoded.bytes,
+        createdAt: now,
+        deadline: now + timeout,
+        attempts: 0,
+        writtenAt: undefined,
+        resolve: (data) => resolve({ data, attempts: entry.attempts, id }),
+        reject,
+        ...(topic === undefined ? {} : { topic }),
+      };
+      try {
+        this.outbox.add(entry);
+      } catch (error) {
+        this.session.markBlocked();
+        reject(toError(error));
+        return;
+      }
+      this.session.probeIfIdle();
+      this.session.flush();
+    });
+  }
+
+  private sendSub(topic: string, position: StreamPosition | undefined): Promise<SubscribeResult> {
+    const build = (id: number): ClientEnvelope =>
+      position
+        ? { k: 'sub', id, topic, epoch: position.epoch, offset: position.offset }
+        : { k: 'sub', id, topic };
+    return this.enqueue('sub', build, undefined, topic).then(({ data }) => {
+      try {
+        return validateSubscribeResult(data, this.opts.decodeLimits);
+      } catch (cause) {
+        const error = clientError(
+          'BAD_SUBSCRIBE_RESULT',
+          `subscribe ${topic}: ${(cause as Error).message}`,
+          { cause },
+        );
+        this.report(error);
+        throw error;
+      }
+    });
+  }
+
+  /** Emits to each listener, so one throwing listener neither skips the others nor escapes. */
+  private readonly emit: Emit = (event, ...args) => {
+    for (const listener of this.emitter.listeners(event)) {
+      try {
+        (listener as (...a: unknown[]) => void)(...args);
+      } catch (error) {
+        if (event === 'error') {
+          // An error listener that throws has nowhere left to report to: surface it like an
+          // uncaught exception, outside the socket handler.
+          queueMicrotask(() => {
+            throw error;
+          });
+        } else this.listenerError(error);
+      }
+    }
+  };
+
+  private listenerError(cause: unknown): void {
+    this.emit(
+      'error',
+      clientError('LISTENER_ERROR', `an event listener threw: ${String(cause)}`, { cause }),
+    );
+  }
+
+  private report(error: unknown): void {
+    if (error instanceof AckwireClientError && error.code === 'CLOSED') return;
+    if (error instanceof Error) this.emit('error', error as AckwireClientError);
+  }
+}
+
+function withData<E extends object>(env: E, data: unknown): E {
+  return data === undefined ? env : { ...env, data };
+}
+
+function toError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}

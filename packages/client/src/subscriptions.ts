@@ -1,0 +1,292 @@
+/**
+ * Topic subscriptions (docs/protocol.md §5, issue 5). A registry, reference-counted per topic:
+ * two `subscribe` calls on one topic make one server subscription, and the server hears
+ * `unsub` once, when the last one goes. The registry, not the outbox, is the truth after a
+ * reconnect: every topic is re-sent in `hello.subs` with its position (epoch, last offset).
+ *
+ * A `recovered: false` answer to a resubscribe (history gap or epoch change) is never silent:
+ * each subscription gets `subscribed` with `recovered: false` and a distinct `gap` event.
+ * Events are deduplicated by (topic, epoch, offset), so a replay overlapping live delivery
+ * never reaches a handler twice.
+ */
+import EventEmitter from 'eventemitter3';
+import type {
+  EventEnvelope,
+  HelloSubscription,
+  StreamPosition,
+  SubscribeResult,
+} from '@ackwire/protocol';
+import { ServerError } from './errors.js';
+import type { EventMeta } from './types.js';
+
+/** What `subscribed` reports, after each (re)subscribe. */
+export interface SubscribedInfo {
+  topic: string;
+  /** False when events may have been missed (a gap) on a resubscribe; false on a first subscribe. */
+  recovered: boolean;
+  /** True for this subscription's first `subscribed`. */
+  initial: boolean;
+  epoch: string;
+  /** The topic's last offset when the subscription took effect. */
+  offset: number;
+}
+
+/** What `gap` reports: events between `previous` and `current` were not delivered. */
+export interface GapInfo {
+  topic: string;
+  /** The position the client held. */
+  previous: StreamPosition;
+  /** The position delivery resumes after. */
+  current: StreamPosition;
+  /** Why: the server could not replay (`history`), the topic restarted (`epoch`), or offsets skipped (`skip`). */
+  cause: 'history' | 'epoch' | 'skip';
+}
+
+/** Events of one {@link Subscription}. */
+export interface SubscriptionEvents {
+  subscribed: (info: SubscribedInfo) => void;
+  gap: (info: GapInfo) => void;
+  /** The server refused the subscription (e.g. `FORBIDDEN`); it is removed. */
+  error: (error: Error) => void;
+}
+
+/** A topic event handler. */
+export type TopicHandler<D = unknown> = (data: D, meta: EventMeta) => void;
+
+interface TopicState {
+  readonly topic: string;
+  readonly subs: Set<Subscription<never>>;
+  position: StreamPosition | undefined;
+}
+
+/** What the registry needs from the client. @internal */
+export interface RegistryHooks {
+  /** True while a session is open (subscribe/unsubscribe go out at once). */
+  isOpen(): boolean;
+  /** Sends `sub`; resolves with the validated result. */
+  sendSub(topic: string, position: StreamPosition | undefined): Promise<SubscribeResult>;
+  /** Sends `unsub`. */
+  sendUnsub(topic: string): void;
+  /** Reports a throwing handler. */
+  listenerError(error: unknown): void;
+}
+
+/** One `subscribe` call's handle. Undo with `unsubscribe()`. */
+export class Subscription<D = unknown> {
+  private readonly emitter = new EventEmitter<SubscriptionEvents>();
+  private removed = false;
+  /** @internal */
+  seenFirst = false;
+
+  /** @internal */
+  constructor(
+    /** The topic. */
+    readonly topic: string,
+    /** @internal */
+    readonly handler: TopicHandler<D>,
+    private readonly registry: SubscriptionRegistry,
+  ) {}
+
+  /** True until `unsubscribe()` (or a server refusal). */
+  get active(): boolean {
+    return !this.removed;
+  }
+
+  /** Listens to `subscribed`, `gap` or `error`; returns the undo. */
+  on<E extends keyof SubscriptionEvents>(event: E, listener: SubscriptionEvents[E]): () => void {
+    this.emitter.on(event, listener as never);
+    return () => {
+      this.emitter.off(event, listener as never);
+    };
+  }
+
+  /** Stops delivery to this handler; the server subscription goes when the last handle does. Idempotent. */
+  unsubscribe(): void {
+    if (this.removed) return;
+    this.removed = true;
+    this.registry.remove(this);
+    this.emitter.removeAllListeners();
+  }
+
+  /** @internal */
+  emit<E extends keyof SubscriptionEvents>(
+    event: E,
+    ...args: Parameters<SubscriptionEvents[E]>
+  ): void {
+    (this.emitter.emit as (e: E, ...a: unknown[]) => boolean)(event, ...args);
+  }
+
+  /** @internal */
+  markRemoved(): void {
+    this.removed = true;
+  }
+}
+
+/** Every subscription of one client. @internal */
+export class SubscriptionRegistry {
+  private readonly topics = new Map<string, TopicState>();
+
+  constructor(private readonly hooks: RegistryHooks) {}
+
+  /** Topics with at least one subscription. */
+  get size(): number {
+    return this.topics.size;
+  }
+
+  /** Adds a handler; makes the server subscription when it is the topic's first. */
+  add<D>(topic: string, handler: TopicHandler<D>): Subscription<D> {
+    const sub = new Subscription<D>(topic, handler, this);
+    let state = this.topics.get(topic);
+    if (!state) {
+      state = { topic, subs: new Set(), position: undefined };
+      this.topics.set(topic, state);
+      state.subs.add(sub);
+      if (this.hooks.isOpen()) this.subscribeNow(state);
+    } else {
+      state.subs.add(sub);
+      const position = state.position;
+      if (position) {
+        // The server subscription already exists: this handle is live from the next event.
+        queueMicrotask(() => {
+          if (sub.active && this.topics.get(topic) === state)
+            this.announce(sub, topic, position, false);
+        });
+      }
+    }
+    return sub;
+  }
+
+  /** Removes a handle; sends `unsub` once, when it was the topic's last. */
+  remove(sub: Subscription<never>): void {
+    const state = this.topics.get(sub.topic);
+    if (!state || !state.subs.delete(sub)) return;
+    if (state.subs.size > 0) return;
+    this.topics.delete(sub.topic);
+    if (this.hooks.isOpen()) this.hooks.sendUnsub(sub.topic);
+  }
+
+  /** `hello.subs`: every topic, with its position when known. */
+  helloSubs(): HelloSubscription[] {
+    return [...this.topics.values()].map((s) =>
+      s.position
+        ? { topic: s.topic, epoch: s.position.epoch, offset: s.position.offset }
+        : { topic: s.topic },
+    );
+  }
+
+  /** Applies `welcome.subs` (answers to `hello.subs`, in order). */
+  applyWelcome(
+    sent: readonly HelloSubscription[],
+    results: readonly SubscribeResult[] | undefined,
+  ): void {
+    sent.forEach((h, i) => {
+      const state = this.topics.get(h.topic);
+      if (!state) return;
+      const result = results?.[i];
+      if (result && result.topic === h.topic) this.apply(state, result);
+      else this.subscribeNow(state); // no answer for it: ask again on its own
+    });
+    // Topics added while the hello was in flight were not in it.
+    for (const state of this.topics.values()) {
+      if (!sent.some((h) => h.topic === state.topic)) this.subscribeNow(state);
+    }
+  }
+
+  /** Delivers one event to every handler of its topic, once. */
+  deliver(event: EventEnvelope): void {
+    const state = this.topics.get(event.topic);
+    if (!state) return; // unsubscribed; the server has not processed our unsub yet
+    const pos = state.position;
+    if (pos) {
+      if (event.epoch !== pos.epoch) return; // stale epoch: a resubscribe moved us on
+      if (event.offset <= pos.offset) return; // duplicate (replay overlapping live)
+      if (event.offset > pos.offset + 1) {
+        const current = { epoch: pos.epoch, offset: event.offset - 1 };
+        for (const sub of state.subs)
+          sub.emit('gap', { topic: state.topic, previous: { ...pos }, current, cause: 'skip' });
+      }
+    }
+    state.position = { epoch: event.epoch, offset: event.offset };
+    const meta: EventMeta = {
+      topic: event.topic,
+      epoch: event.epoch,
+      offset: event.offset,
+      publishedAt: event.ts,
+    };
+    for (const sub of [...state.subs]) {
+      if (!sub.active) continue;
+      try {
+        (sub.handler as TopicHandler)(event.data, meta);
+      } catch (error) {
+        this.hooks.listenerError(error);
+      }
+    }
+  }
+
+  /** Drops everything (client closed). */
+  clear(): void {
+    for (const state of this.topics.values()) for (const sub of state.subs) sub.markRemoved();
+    this.topics.clear();
+  }
+
+  private subscribeNow(state: TopicState): void {
+    this.hooks.sendSub(state.topic, state.position).then(
+      (result) => {
+        if (this.topics.get(state.topic) === state) this.apply(state, result);
+      },
+      (error: unknown) => {
+        if (this.topics.get(state.topic) !== state) return;
+        // Lost with the connection: the next hello carries the topic, nothing to report.
+        if ((error as { code?: string }).code === 'CLOSED') return;
+        this.refuse(state, error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  }
+
+  private apply(state: TopicState, result: SubscribeResult): void {
+    if (!result.ok) {
+      this.refuse(state, new ServerError(result.error.code, result.error.message));
+      return;
+    }
+    const previous = state.position;
+    const current = { epoch: result.epoch, offset: result.offset };
+    if (!result.recovered || !previous) state.position = current;
+    const gap = previous !== undefined && !result.recovered;
+    for (const sub of [...state.subs]) {
+      if (gap) {
+        sub.emit('gap', {
+          topic: state.topic,
+          previous: { ...previous },
+          current,
+          cause: previous.epoch === result.epoch ? 'history' : 'epoch',
+        });
+      }
+      this.announce(sub, state.topic, current, result.recovered);
+    }
+  }
+
+  private announce(
+    sub: Subscription<never>,
+    topic: string,
+    pos: StreamPosition,
+    recovered: boolean,
+  ): void {
+    const initial = !sub.seenFirst;
+    sub.seenFirst = true;
+    sub.emit('subscribed', {
+      topic,
+      recovered: initial ? false : recovered,
+      initial,
+      epoch: pos.epoch,
+      offset: pos.offset,
+    });
+  }
+
+  private refuse(state: TopicState, error: Error): void {
+    this.topics.delete(state.topic);
+    for (const sub of state.subs) {
+      sub.markRemoved();
+      sub.emit('error', error);
+    }
+  }
+}
