@@ -107,7 +107,7 @@ export class AckwireClient<
         overflow: o.overflow,
         maxAttempts: o.maxAttempts,
       },
-      { write: (e) => this.session.write(e), settled: () => this.session.settled() },
+      { write: (e) => this.session.write(e), settled: () => this.session.flow.check() },
       o.maxInFlight,
       o.maxMessageBytes,
     );
@@ -358,7 +358,7 @@ export class AckwireClient<
       try {
         this.outbox.add(entry);
       } catch (error) {
-        this.session.markBlocked();
+        this.session.flow.markBlocked();
         reject(toError(error));
         return;
       }

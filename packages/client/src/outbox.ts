@@ -35,6 +35,8 @@ export interface OutboxEntry {
   attempts: number;
   /** When it was last written on the current connection; undefined while queued. */
   writtenAt: number | undefined;
+  /** When its overdue receipt triggered a liveness probe; undefined when none did. */
+  probedAt?: number | undefined;
   /** Topic of a `sub`/`unsub`, for the subscription registry. */
   readonly topic?: string;
   resolve(data: unknown): void;
@@ -221,10 +223,40 @@ export class Outbox {
     return written;
   }
 
+  /** In-flight messages, in id order. */
+  inFlightEntries(): IterableIterator<OutboxEntry> {
+    return this.inFlight.values();
+  }
+
+  /**
+   * Writes an in-flight message again on the same connection: a new delivery attempt, which
+   * the server answers with the stored (or awaited) receipt and never processes twice (§3).
+   */
+  rewrite(entry: OutboxEntry): void {
+    if (this.inFlight.get(entry.id) !== entry) return;
+    if (entry.attempts >= this.limits.maxAttempts) {
+      this.fail(
+        entry,
+        clientError(
+          'RETRIES_EXHAUSTED',
+          `message ${entry.id}: written ${entry.attempts} times without a receipt`,
+        ),
+      );
+      return;
+    }
+    entry.probedAt = undefined;
+    if (!this.hooks.write(entry)) return;
+    entry.attempts++;
+    entry.writtenAt = this.clock.now();
+  }
+
   /** The connection was lost: every in-flight message goes back to the head of the queue. */
   requeueInFlight(): void {
     if (this.inFlight.size === 0) return;
-    for (const e of this.inFlight.values()) e.writtenAt = undefined;
+    for (const e of this.inFlight.values()) {
+      e.writtenAt = undefined;
+      e.probedAt = undefined;
+    }
     this.queued = new Map([...this.inFlight, ...this.queued]);
     this.inFlight.clear();
   }
