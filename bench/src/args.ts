@@ -18,10 +18,12 @@ export interface BenchArgs {
   noBuild: boolean;
   /** Load ackwire from `src/` (the `ackwire-source` condition) instead of `dist/`; for development. */
   source: boolean;
+  /** Write a V8 CPU profile of every worker process into this directory (`node --cpu-prof`). */
+  cpuProf: string | undefined;
 }
 
 const USAGE =
-  'usage: run.ts [--quick] [--json FILE] [--svg FILE] [--docs FILE] [--only a,b] [--systems x,y] [--no-build] [--source]';
+  'usage: run.ts [--quick] [--json FILE] [--svg FILE] [--docs FILE] [--only a,b] [--systems x,y] [--no-build] [--source] [--cpu-prof DIR]';
 
 /** Parses `argv` (without node and the script); throws with the usage on anything unknown. */
 export function parseArgs(argv: readonly string[], scenarioNames: readonly string[]): BenchArgs {
@@ -34,6 +36,7 @@ export function parseArgs(argv: readonly string[], scenarioNames: readonly strin
     systems: [],
     noBuild: false,
     source: false,
+    cpuProf: undefined,
   };
   const value = (i: number, flag: string): string => {
     const next = argv[i + 1];
@@ -66,6 +69,9 @@ export function parseArgs(argv: readonly string[], scenarioNames: readonly strin
       case '--svg':
       case '--docs':
         args[flag.slice(2) as 'json' | 'svg' | 'docs'] = value(i++, flag);
+        break;
+      case '--cpu-prof':
+        args.cpuProf = value(i++, flag);
         break;
       case '--only':
         args.only = list(value(i++, flag));

@@ -26,6 +26,11 @@ export function useSourceConditions(): void {
   workerFlags.push('--conditions=ackwire-source');
 }
 
+/** Makes every worker write a V8 CPU profile into `dir` when it exits (the runner's `--cpu-prof`). */
+export function profileWorkers(dir: string): void {
+  workerFlags.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
+}
+
 /** A started worker process that runs one side (server or clients) of one system. */
 export class BenchWorker {
   private nextId = 1;

@@ -15,7 +15,7 @@ export const DOCS_END = '<!-- bench:results:end -->';
 export function formatCell(summary: Summary | undefined): string {
   if (!summary) return '–';
   const median = formatNumber(summary.median);
-  if (summary.min === summary.max) return median;
+  if (summary.min === summary.max || !Number.isFinite(summary.median)) return median;
   return `${median} (${formatNumber(summary.min)}–${formatNumber(summary.max)})`;
 }
 

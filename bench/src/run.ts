@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './args.js';
 import { ensureBuilt } from './build.js';
-import { killAllWorkers, useSourceConditions, withDeadline } from './child.js';
+import { killAllWorkers, profileWorkers, useSourceConditions, withDeadline } from './child.js';
 import { renderSvg } from './plot.js';
 import { formatTable, updateDocs } from './report.js';
 import { ResultSet, type BenchReport } from './results.js';
@@ -30,6 +30,7 @@ const log = (message: string): void => void process.stderr.write(`${message}\n`)
 const startedAt = Date.now();
 
 if (args.source) useSourceConditions();
+if (args.cpuProf) profileWorkers(resolve(process.env.INIT_CWD ?? process.cwd(), args.cpuProf));
 if (!args.noBuild) ensureBuilt(root, log);
 
 const results = new ResultSet();

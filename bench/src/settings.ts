@@ -73,7 +73,7 @@ export const QUICK_SETTINGS: BenchSettings = Object.freeze({
     maxMs: 700,
   },
   fanout: { subscribers: 200, messages: 20, size: 64 },
-  storm: { clients: 200, downtimeMs: 500, timeoutMs: 10_000 },
+  storm: { clients: 200, downtimeMs: 500, timeoutMs: 15_000 },
   memory: { connections: 500, repetitions: 1 },
   deadlineMs: {
     acks: 40_000,
