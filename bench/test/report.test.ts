@@ -7,7 +7,7 @@ import { DOCS_END, DOCS_START, formatCell, formatTables, updateDocs } from '../s
 import type { BenchReport } from '../src/results.js';
 import { ResultSet } from '../src/results.js';
 import { checkTargets } from '../src/targets.js';
-import { prefixCodec } from '../src/scenarios/codec.js';
+import { codecKey, prefixCodec } from '../src/scenarios/codec.js';
 import { ackKey } from '../src/scenarios/acks.js';
 
 function sampleReport(): BenchReport {
@@ -45,12 +45,18 @@ describe('results', () => {
     });
   });
 
+  it('rename the codec bench scenarios into the dotted scheme', () => {
+    expect(codecKey('codec-binary-1k-encode')).toBe('codec.binary-1k.encode');
+    expect(codecKey('codec-small-command-roundtrip')).toBe('codec.small-command.roundtrip');
+    expect(codecKey('throughput')).toBe('codec.throughput');
+  });
+
   it('merge the codec bench under a codec prefix', () => {
     const results = new ResultSet();
     results.merge(
-      prefixCodec({ 'encode.json': { json: { median: 1, min: 1, max: 1, unit: 'ns' } } }),
+      prefixCodec({ 'codec-json-encode': { json: { median: 1, min: 1, max: 1, unit: 'ns' } } }),
     );
-    expect(Object.keys(results.table())).toEqual(['codec.encode.json']);
+    expect(Object.keys(results.table())).toEqual(['codec.json.encode']);
   });
 
   it('name ack configurations by size and window', () => {
