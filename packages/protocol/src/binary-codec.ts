@@ -20,6 +20,8 @@ interface KindSpec {
   readonly code: number;
   readonly kind: BinaryKind;
   readonly fields: readonly FieldSpec[];
+  /** How many of `fields` are optional, i.e. how many flag bits the kind uses. */
+  readonly optionalCount: number;
 }
 
 /** Kinds that may travel in a binary frame (§7.2). */
@@ -28,20 +30,23 @@ export type BinaryKind = 'msg' | 'vol' | 'pub' | 'bcast' | 'to' | 'ack' | 'push'
 const u = (name: string): FieldSpec => ({ name, type: 'uint' });
 const s = (name: string): FieldSpec => ({ name, type: 'string' });
 
+const layout = (code: number, kind: BinaryKind, fields: FieldSpec[]): KindSpec => ({
+  code,
+  kind,
+  fields,
+  optionalCount: fields.filter((f) => f.optional).length,
+});
+
 /** The layout table of §7.2, in kind-code order. */
 const KINDS: readonly KindSpec[] = [
-  { code: 0x01, kind: 'msg', fields: [u('id'), s('type')] },
-  { code: 0x02, kind: 'vol', fields: [s('type')] },
-  { code: 0x03, kind: 'pub', fields: [u('id'), s('topic')] },
-  { code: 0x04, kind: 'bcast', fields: [u('id'), s('type')] },
-  { code: 0x05, kind: 'to', fields: [u('id'), s('cid'), s('type')] },
-  { code: 0x06, kind: 'ack', fields: [u('id')] },
-  {
-    code: 0x07,
-    kind: 'push',
-    fields: [s('type'), { name: 'from', type: 'string', optional: true }],
-  },
-  { code: 0x08, kind: 'event', fields: [s('topic'), s('epoch'), u('offset'), u('ts')] },
+  layout(0x01, 'msg', [u('id'), s('type')]),
+  layout(0x02, 'vol', [s('type')]),
+  layout(0x03, 'pub', [u('id'), s('topic')]),
+  layout(0x04, 'bcast', [u('id'), s('type')]),
+  layout(0x05, 'to', [u('id'), s('cid'), s('type')]),
+  layout(0x06, 'ack', [u('id')]),
+  layout(0x07, 'push', [s('type'), { name: 'from', type: 'string', optional: true }]),
+  layout(0x08, 'event', [s('topic'), s('epoch'), u('offset'), u('ts')]),
 ];
 
 const byKind = new Map<string, KindSpec>(KINDS.map((k) => [k.kind, k]));
@@ -122,8 +127,7 @@ export function decodeBinary(bytes: Uint8Array, from: Direction, limits: Protoco
     );
   }
   const flags = r.u8('flags');
-  const optionalCount = spec.fields.filter((f) => f.optional).length;
-  if (flags >> optionalCount !== 0) {
+  if (flags >> spec.optionalCount !== 0) {
     throw new ProtocolError(
       'PROTOCOL_INVALID_BINARY',
       `binary frame: ${spec.kind}.flags: expected reserved bits 0, got 0x${flags.toString(16)}`,

@@ -84,6 +84,20 @@ describe('binary codec: strings (§7.1)', () => {
     expect(e.cause).toBeInstanceOf(TypeError);
   });
 
+  it('decodes ASCII strings on either side of the short-string fast path (64 bytes)', () => {
+    for (const n of [0, 1, 63, 64, 65, 127, 300]) {
+      const type = 'abcdefghij'.repeat(31).slice(0, n) || 'x';
+      const frame = encode({ k: 'vol', type, data: new Uint8Array() }) as Uint8Array;
+      expect(decodeFrame(frame, 'client')).toMatchObject({ type });
+    }
+  });
+
+  it('falls back to strict UTF-8 decoding when a short string has a non-ASCII byte', () => {
+    expect(decodeFrame(hex('0200 04 6162c3bc'), 'client')).toMatchObject({ type: 'abü' });
+    expectRejected(hex('0200 03 6162ff'), 'PROTOCOL_INVALID_BINARY', 'vol.type');
+    expectRejected(hex('0200 03 616280'), 'PROTOCOL_INVALID_BINARY', 'vol.type');
+  });
+
   it('keeps a byte-order mark as a character', () => {
     expect(decodeFrame(hex('0200 04 efbbbf78'), 'client')).toMatchObject({ type: '\ufeffx' });
   });
