@@ -85,10 +85,10 @@ describe('binary codec: strings (§7.1)', () => {
   });
 
   it('decodes ASCII strings on either side of the short-string fast path (64 bytes)', () => {
-    for (const n of [0, 1, 63, 64, 65, 127, 300]) {
-      const type = 'abcdefghij'.repeat(31).slice(0, n) || 'x';
+    for (const n of [1, 63, 64, 65, 127, 300]) {
+      const type = 'abcdefghij'.repeat(30).slice(0, n);
       const frame = encode({ k: 'vol', type, data: new Uint8Array() }) as Uint8Array;
-      expect(decodeFrame(frame, 'client')).toMatchObject({ type });
+      expect(decodeFrame(frame, 'client', { maxTypeLength: 300 })).toMatchObject({ type });
     }
   });
 
