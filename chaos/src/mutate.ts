@@ -53,6 +53,21 @@ function valueSpans(s: string): { key: string; start: number; end: number }[] {
 
 const TEXT_OPS: Record<string, TextOp> = {
   truncate: (s, rng) => s.slice(0, rng.int(s.length)),
+  'bit-flip': (s, rng) => {
+    // Flipping a bit of a UTF-16 code unit can make lone surrogates and control characters.
+    if (s.length === 0) return s;
+    const i = rng.int(s.length);
+    return splice(s, i, 1, String.fromCharCode(s.charCodeAt(i) ^ (1 << rng.int(16))));
+  },
+  'long-array': (s, rng) => {
+    // Around `maxHelloSubs` (1024), and far past it.
+    const spans = valueSpans(s);
+    if (spans.length === 0) return s;
+    const span = rng.pick(spans);
+    const item = rng.pick(['{"topic":"t"}', '{"topic":"t","epoch":"e","offset":1}', '1', '"x"']);
+    const items = new Array<string>(rng.pick([1023, 1024, 1025, 5000])).fill(item);
+    return splice(s, span.start, span.end - span.start, `[${items.join(',')}]`);
+  },
   'insert-token': (s, rng) => splice(s, at(s, rng), 0, rng.pick(TOKENS)),
   'replace-char': (s, rng) => splice(s, rng.int(s.length), 1, rng.pick(TOKENS).slice(0, 1)),
   'delete-slice': (s, rng) => {
