@@ -107,7 +107,14 @@ export class AckwireClient<
         overflow: o.overflow,
         maxAttempts: o.maxAttempts,
       },
-      { write: (e) => this.session.write(e), settled: () => this.session.flow.check() },
+      {
+        write: (e) => this.session.write(e),
+        // A settled id may move the window's floor: write what it lets through.
+        settled: () => {
+          this.session.flush();
+          this.session.flow.check();
+        },
+      },
       o.maxInFlight,
       o.maxMessageBytes,
     );

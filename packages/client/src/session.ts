@@ -20,7 +20,7 @@ import { AuthState } from './auth.js';
 import { backoffDelay, retryLaterDelay } from './backoff.js';
 import { Connection } from './connection.js';
 import { frameSize } from './encoding.js';
-import type { AckwireClientError} from './errors.js';
+import type { AckwireClientError } from './errors.js';
 import { clientError, ServerError } from './errors.js';
 import { FlowControl } from './flow.js';
 import { Heartbeat } from './heartbeat.js';
