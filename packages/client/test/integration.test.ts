@@ -31,7 +31,7 @@ async function server(
 
 function client(ts: TestServer, options: ClientOptions = {}): AckwireClient {
   const c = new AckwireClient(ts.url, {
-    WebSocket: WebSocket as never,
+    WebSocket: WebSocket,
     backoffBaseMs: 20,
     backoffCapMs: 200,
     receiptTimeoutMs: 300,
@@ -86,7 +86,7 @@ describe('against the test server', () => {
     await new Promise((r) => wss.once('listening', r));
     const port = (wss.address() as { port: number }).port;
     const c = new AckwireClient(`ws://127.0.0.1:${port}/rt`, {
-      WebSocket: WebSocket as never,
+      WebSocket: WebSocket,
       lifecycle: null,
     });
     clients.push(c);
