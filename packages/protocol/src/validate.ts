@@ -244,20 +244,21 @@ const validators: { [K in Envelope['k']]: Validator } = {
   ping: (s) => ({ k: 'ping', ts: finite(s.ts, 'ping.ts') }),
   pong: (s) => ({ k: 'pong', ts: finite(s.ts, 'pong.ts') }),
   welcome(s, l) {
+    // Fields are checked in the order of the spec's table (§3.6), nested objects included.
+    const sid = pattern(s.sid, 'welcome.sid', /^[\x21-\x7e]{1,128}$/, '1 to 128 visible ASCII');
+    const resumed = bool(s.resumed, 'welcome.resumed');
     const hb = record(s.hb, 'welcome.hb');
+    const interval = positive(hb.interval, 'welcome.hb.interval');
+    const timeout = positive(hb.timeout, 'welcome.hb.timeout');
     const lim = record(s.limits, 'welcome.limits');
+    const maxBytes = positive(lim.maxBytes, 'welcome.limits.maxBytes');
+    const maxInFlight = positive(lim.maxInFlight, 'welcome.limits.maxInFlight');
     const out: Record<string, unknown> = {
       k: 'welcome',
-      sid: pattern(s.sid, 'welcome.sid', /^[\x21-\x7e]{1,128}$/, '1 to 128 visible ASCII'),
-      resumed: bool(s.resumed, 'welcome.resumed'),
-      hb: {
-        interval: positive(hb.interval, 'welcome.hb.interval'),
-        timeout: positive(hb.timeout, 'welcome.hb.timeout'),
-      },
-      limits: {
-        maxBytes: positive(lim.maxBytes, 'welcome.limits.maxBytes'),
-        maxInFlight: positive(lim.maxInFlight, 'welcome.limits.maxInFlight'),
-      },
+      sid,
+      resumed,
+      hb: { interval, timeout },
+      limits: { maxBytes, maxInFlight },
       ttl: uint(s.ttl, 'welcome.ttl'),
     };
     if (s.subs !== undefined) {

@@ -243,6 +243,18 @@ describe('validation: check order and directions', () => {
     );
   });
 
+  it('checks welcome fields in table order, nested objects in place', () => {
+    const bad = { k: 'welcome', sid: ' ', resumed: 1, limits: { maxBytes: 0 }, ttl: -1 };
+    const field = (v: object) =>
+      expectRejected(json(v), 'PROTOCOL_INVALID_FIELD', undefined, 'server').field;
+    expect(field(bad)).toBe('welcome.sid');
+    expect(field({ ...bad, sid: 's' })).toBe('welcome.resumed');
+    expect(field({ ...bad, sid: 's', resumed: true })).toBe('welcome.hb');
+    const hb = { interval: 1, timeout: 1 };
+    expect(field({ ...bad, sid: 's', resumed: true, hb })).toBe('welcome.limits.maxBytes');
+    expect(field({ ...welcome, ttl: -1 })).toBe('welcome.ttl');
+  });
+
   it('accepts ping and pong from both sides', () => {
     for (const from of ['client', 'server'] as const) {
       accepts({ k: 'ping', ts: 1 }, from);
