@@ -4,9 +4,15 @@
  * server and client packages land.
  */
 import { runFuzzCodec } from './fuzz-codec.js';
+import { runProxyFaults } from './proxy-faults.js';
 import { runAll, type Runner } from './runner.js';
+import { runViolations } from './violations.js';
 
 /** Every runner of `pnpm chaos`, in order. */
-export const RUNNERS: readonly Runner[] = [(seed) => runFuzzCodec(seed)];
+export const RUNNERS: readonly Runner[] = [
+  (seed) => runFuzzCodec(seed),
+  (seed) => runViolations(seed),
+  (seed) => runProxyFaults(seed),
+];
 
 await runAll(RUNNERS);
