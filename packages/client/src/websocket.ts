@@ -18,6 +18,7 @@ export interface MessageEventLike {
 
 /** The event a WebSocket passes to `onerror`; `ws` adds `message` and `error`. */
 export interface ErrorEventLike {
+  readonly type?: string;
   readonly message?: string;
   readonly error?: unknown;
 }
