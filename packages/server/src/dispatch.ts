@@ -170,7 +170,7 @@ export function dispatch(hub: Hub, conn: Connection, envelope: ClientEnvelope): 
       const verdict = conn.takeToken();
       if (verdict === 'close') conn.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
       else if (verdict === 'refuse') hub.counters.rateLimited++;
-      else void runHandler(hub, conn, envelope.type, envelope.data, true);
+      else void runHandler(hub, conn, envelope.type, envelope.data, undefined);
       return;
     }
     default:
@@ -265,7 +265,7 @@ async function execute(
         if (!hub.handlers.has(envelope.type)) {
           return errorAck(id, 'UNKNOWN_TYPE', `no handler for type ${envelope.type}`);
         }
-        const result = await runHandler(hub, conn, envelope.type, envelope.data, false);
+        const result = await runHandler(hub, conn, envelope.type, envelope.data, id);
         return okAck(id, result, max);
       }
       case 'pub': {
@@ -298,8 +298,9 @@ async function runHandler(
   conn: Connection,
   type: string,
   data: Payload | undefined,
-  volatile: boolean,
+  messageId: number | undefined,
 ): Promise<unknown> {
+  const volatile = messageId === undefined;
   const handler = hub.handlers.get(type);
   if (!handler) return undefined;
   const session = conn.session!;
@@ -309,6 +310,7 @@ async function runHandler(
     principal: conn.principal,
     sessionId: conn.sid!,
     request: conn.request,
+    messageId,
     volatile,
   };
   if (!volatile) return handler(data, ctx);

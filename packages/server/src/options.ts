@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { ServerEnvelope } from '@ackwire/protocol';
 import { systemClock, type Clock } from './clock.js';
 import type { DedupStore } from './dedup-store.js';
@@ -20,6 +21,8 @@ export interface ConnectionInfo {
   readonly sid: string | undefined;
   /** Remote IP address as the socket reports it. */
   readonly remoteAddress: string | undefined;
+  /** The underlying TCP (or TLS) socket. */
+  readonly socket: Duplex;
 }
 
 /**

@@ -48,8 +48,6 @@ const TRANSITIONS: Readonly<Record<ServerState, readonly ServerState[]>> = {
 export interface ConnectionHandle extends ConnectionInfo {
   /** 'handshake' | 'authenticating' | 'open' | 'closing' | 'closed'. */
   readonly state: string;
-  /** The underlying TCP (or TLS) socket. */
-  readonly socket: Duplex;
   /** Closes with a close frame. */
   close(code: number, reason?: string): void;
   /** Drops the socket without a close frame. */

@@ -17,6 +17,8 @@ export interface HandlerContext {
   sessionId: string;
   /** The HTTP upgrade request of that connection (headers, remote address). */
   request: IncomingMessage;
+  /** Id of the message (`msg.id`); undefined for a volatile message. */
+  messageId: number | undefined;
   /** True for a volatile `vol` message: there is no receipt, the result is ignored. */
   volatile: boolean;
 }
