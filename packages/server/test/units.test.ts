@@ -101,6 +101,18 @@ describe('topic history', () => {
     expect(b.got).toEqual([1, 2]);
   });
 
+  it('encodes a publication once and hands the same frame to every subscriber', () => {
+    const s = store();
+    const frames: unknown[] = [];
+    const grab = { deliver: (f: unknown) => frames.push(f) };
+    s.subscribe('t', grab, undefined, undefined, 0);
+    s.subscribe('t', { deliver: (f: unknown) => frames.push(f) }, undefined, undefined, 0);
+    s.publish('t', new Uint8Array([1, 2]), 0, 65536, false);
+    expect(frames).toHaveLength(2);
+    expect(frames[0]).toBe(frames[1]);
+    expect((frames[0] as { binary: boolean }).binary).toBe(true);
+  });
+
   it('recovers from a position the history covers, in order', () => {
     const s = store();
     for (let i = 0; i < 5; i++) s.publish('t', i, 0, 65536, false);
