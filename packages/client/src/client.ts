@@ -11,6 +11,7 @@ import {
   type StreamPosition,
   type SubscribeResult,
 } from '@ackwire/protocol';
+import { defer } from './defer.js';
 import { encodeEnvelope } from './encoding.js';
 import { AckwireClientError, clientError } from './errors.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
@@ -131,7 +132,7 @@ export class AckwireClient<
     this.session = new Session(resolved, o, this.clientId, this.outbox, this.registry, this.emit);
     // Connect on the next microtask, so listeners attached right after construction see
     // every transition from `idle` on.
-    if (o.autoConnect) queueMicrotask(() => this.session.connect());
+    if (o.autoConnect) defer(() => this.session.connect());
   }
 
   /** The current state: `idle`, `connecting`, `open`, `reconnecting` or `closed`. */
@@ -401,9 +402,9 @@ export class AckwireClient<
         (listener as (...a: unknown[]) => void)(...args);
       } catch (error) {
         if (event === 'error') {
-          // An error listener that throws has nowhere left to report to: surface it like an
-          // uncaught exception, outside the socket handler.
-          queueMicrotask(() => {
+          // An error listener that throws has nowhere left to report to: surface it as an
+          // unhandled rejection, outside the socket handler.
+          defer(() => {
             throw error;
           });
         } else this.listenerError(error);

@@ -16,6 +16,7 @@ import type {
   StreamPosition,
   SubscribeResult,
 } from '@ackwire/protocol';
+import { defer } from './defer.js';
 import { ServerError } from './errors.js';
 import type { EventMeta } from './types.js';
 
@@ -147,7 +148,7 @@ export class SubscriptionRegistry {
       const position = state.position;
       if (position) {
         // The server subscription already exists: this handle is live from the next event.
-        queueMicrotask(() => {
+        defer(() => {
           if (sub.active && this.topics.get(topic) === state)
             this.announce(sub, topic, position, false);
         });
