@@ -38,8 +38,6 @@ export type ClientErrorCode =
   | 'LISTENER_ERROR'
   /** A connection attempt did not reach the server's `welcome` within `connectTimeoutMs`. */
   | 'CONNECT_TIMEOUT'
-  /** The link was silent for interval + timeout and was replaced. */
-  | 'HEARTBEAT_TIMEOUT'
   /** A subscription result sent by the server failed validation. */
   | 'BAD_SUBSCRIBE_RESULT';
 
