@@ -76,6 +76,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   #state: ConnectionState = 'handshake';
   #protocolErrors = 0;
   #closeIntent: { code: number; reason: string } | undefined;
+  #cancelCloseTimer: (() => void) | undefined;
 
   constructor(host: ConnectionHost, ws: WebSocket, socket: Duplex, request: IncomingMessage) {
     this.#host = host;
@@ -168,6 +169,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
 
   #onClose(code: number, reason: string): void {
     if (!this.setState('closed')) return;
+    this.#cancelCloseTimer?.();
     for (const cancel of this.#delayed) cancel();
     this.#delayed.clear();
     const intent = this.#closeIntent;
@@ -266,6 +268,12 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   close(code: number, reason: string): void {
     if (!this.setState('closing')) return;
     this.#closeIntent = { code, reason };
+    // A peer that does not read (the slow consumer closed with 1013, a stalled link) never
+    // answers the close frame; ws would wait 30 s, we wait closeTimeoutMs.
+    this.#cancelCloseTimer = this.#host.timers.timeout(
+      () => this.ws.terminate(),
+      this.#host.options.closeTimeoutMs,
+    );
     try {
       this.ws.close(code, reason);
     } catch {

@@ -89,17 +89,23 @@ export class AckwireServer extends EventEmitter<ServerEvents> {
       handleProtocols: (offered) => selectSubprotocol(offered) ?? false,
     });
     this.#ownsHttp = this.#options.server === undefined;
+    const handshakeMs = this.#options.handshakeTimeoutMs;
     this.#http =
       this.#options.server ??
-      createHttpServer((_req, res) => {
-        res
-          .writeHead(426, { 'Content-Type': 'text/plain' })
-          .end('ackwire: WebSocket upgrade required');
-      });
-    if (this.#ownsHttp) {
-      this.#http.headersTimeout = this.#options.handshakeTimeoutMs;
-      this.#http.requestTimeout = this.#options.handshakeTimeoutMs;
-    }
+      createHttpServer(
+        {
+          // Slow or silent handshakes are answered 408 and dropped by Node itself; its check
+          // runs every connectionsCheckingInterval (30 s by default, too coarse for this bound).
+          headersTimeout: handshakeMs,
+          requestTimeout: handshakeMs,
+          connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(handshakeMs / 4))),
+        },
+        (_req, res) => {
+          res
+            .writeHead(426, { 'Content-Type': 'text/plain' })
+            .end('ackwire: WebSocket upgrade required');
+        },
+      );
   }
 
   /** Current lifecycle state. */
