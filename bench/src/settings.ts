@@ -22,6 +22,18 @@ export interface BenchSettings {
     countOneAtATime: number;
     /** A measured run stops sending after this long, whatever the count. */
     maxMs: number;
+    /**
+     * The same measurement through a delay proxy (`delayMs` each way, so a round trip of twice
+     * that), for the window sizes and payloads listed: loopback's ~30 µs round trip hides the
+     * cost of one-at-a-time protocols. The CPU column is left out there (the proxy runs in the
+     * server process).
+     */
+    delayed: {
+      delayMs: number;
+      sizes: readonly number[];
+      windows: readonly number[];
+      maxMs: number;
+    };
   };
   fanout: { subscribers: number; messages: number; size: number };
   storm: {
@@ -46,6 +58,7 @@ export const FULL_SETTINGS: BenchSettings = Object.freeze({
     count: 20_000,
     countOneAtATime: 3_000,
     maxMs: 5_000,
+    delayed: { delayMs: 1, sizes: [64], windows: [100], maxMs: 2_000 },
   },
   fanout: { subscribers: 1_000, messages: 200, size: 64 },
   storm: { clients: 1_000, downtimeMs: 1_000, timeoutMs: 60_000 },
@@ -71,6 +84,7 @@ export const QUICK_SETTINGS: BenchSettings = Object.freeze({
     count: 1_500,
     countOneAtATime: 200,
     maxMs: 700,
+    delayed: { delayMs: 1, sizes: [64], windows: [100], maxMs: 300 },
   },
   fanout: { subscribers: 200, messages: 20, size: 64 },
   storm: { clients: 200, downtimeMs: 500, timeoutMs: 15_000 },

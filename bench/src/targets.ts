@@ -34,9 +34,9 @@ function ratioCheck(
 export function checkTargets(table: ScenarioTable): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const scenario of Object.keys(table)) {
-    const match = /^acks\.(.+)\.w(\d+)\.rate$/.exec(scenario);
+    const match = /^acks\.([^.]+)\.w(\d+)(?:-rtt(\d+)ms)?\.rate$/.exec(scenario);
     if (!match || Number(match[2]) <= 1) continue;
-    const config = `${match[1]}, window ${match[2]}`;
+    const config = `${match[1]}, window ${match[2]}${match[3] ? `, ${match[3]} ms RTT` : ''}`;
     checks.push(
       ratioCheck(
         table,

@@ -62,6 +62,7 @@ describe('results', () => {
   it('name ack configurations by size and window', () => {
     expect(ackKey(64, 100)).toBe('acks.64B.w100');
     expect(ackKey(1024, 1)).toBe('acks.1KiB.w1');
+    expect(ackKey(64, 100, 2)).toBe('acks.64B.w100-rtt2ms');
   });
 });
 
@@ -83,6 +84,18 @@ describe('targets', () => {
     });
     expect(targets.find((t) => t.target.startsWith('bundle'))).toMatchObject({ met: true });
     expect(targets.some((t) => t.target.includes('window 1:'))).toBe(false);
+  });
+
+  it('are also checked on the delayed round-trip variant', () => {
+    const results = new ResultSet();
+    results.record('acks.64B.w100-rtt2ms.rate', 'ackwire', 40_000, 'msg/s');
+    results.record('acks.64B.w100-rtt2ms.rate', 'socket.io-retry', 400, 'msg/s');
+    const check = checkTargets(results.table()).find((t) => t.target.includes('socket.io-retry'));
+    expect(check).toMatchObject({
+      target: 'acks 64B, window 100, 2 ms RTT: ackwire / socket.io-retry >= 5',
+      measured: 100,
+      met: true,
+    });
   });
 
   it('say which system is missing instead of passing', () => {

@@ -28,6 +28,8 @@ export interface AckRunArgs {
   count: number;
   /** ...or after this long, whichever comes first (in-flight sends still complete). */
   maxMs: number;
+  /** Which opened connection sends (0 = the first one). */
+  connection?: number;
 }
 
 /** One run's outcome, computed in the worker so only numbers cross the IPC channel. */
@@ -146,8 +148,8 @@ export function clientCommands(system: BenchSystem): Commands {
       return { opened: connections.length, ms: wallNow() - started };
     },
     ackRun: (args: AckRunArgs) => {
-      const connection = connections[0];
-      if (!connection) throw new Error('ackRun before open');
+      const connection = connections[args.connection ?? 0];
+      if (!connection) throw new Error(`ackRun: no connection ${args.connection ?? 0}`);
       return runWindowed(connection, args);
     },
     expectDeliveries: ({ count }: { count: number }) => {

@@ -1,4 +1,5 @@
 /** Server worker commands: listen, publish a burst, count connections, close. */
+import { startDelayProxy, type DelayProxy } from '../delay-proxy.js';
 import { wallNow } from '../worker-protocol.js';
 import type { BenchSystem } from '../systems/types.js';
 import { waitFor, type Commands } from './commands.js';
@@ -23,7 +24,14 @@ export interface PublishResult {
 /** Commands of a server worker for `system`. */
 export function serverCommands(system: BenchSystem): Commands {
   const server = system.createServer();
+  const proxies: DelayProxy[] = [];
   return {
+    /** Starts a delay proxy in front of this server (same process); resolves with its port. */
+    delayProxy: async ({ port, delayMs }: { port: number; delayMs: number }) => {
+      const proxy = await startDelayProxy(port, delayMs);
+      proxies.push(proxy);
+      return proxy.port;
+    },
     listen: async ({ port }: { port: number }) => server.listen(port),
     connections: () => server.connections(),
     waitConnections: async ({ count, timeoutMs }: { count: number; timeoutMs: number }) => {
@@ -44,6 +52,9 @@ export function serverCommands(system: BenchSystem): Commands {
       await server.close();
       return { startedAt, endedAt: wallNow() };
     },
-    shutdown: () => server.close(),
+    shutdown: async () => {
+      await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
+      await server.close();
+    },
   };
 }
