@@ -20,8 +20,7 @@ export type ServerErrorCode =
   | 'RESULT_TOO_LARGE'
   | 'TOO_MANY_SUBSCRIPTIONS'
   | 'INVALID_OPTION'
-  | 'SERVER_CLOSED'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'SERVER_CLOSED';
 
 /** Error thrown by the server API, or carried to clients in a receipt. */
 export class AckwireServerError extends AckwireError {
