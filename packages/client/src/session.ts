@@ -7,27 +7,25 @@
 import {
   CloseCode,
   SUBPROTOCOL,
-  classifyClose,
-  decodeServerFrame,
   encode,
   type ClientEnvelope,
-  type Frame,
-  type HelloEnvelope,
   type HelloSubscription,
-  type ServerEnvelope,
+  type WelcomeEnvelope,
 } from '@ackwire/protocol';
 import { AuthState } from './auth.js';
-import { backoffDelay, retryLaterDelay } from './backoff.js';
+import { backoffDelay } from './backoff.js';
+import { decideAfterClose, isVersionRefusal } from './close-policy.js';
 import { Connection } from './connection.js';
 import { frameSize } from './encoding.js';
-import type { AckwireClientError } from './errors.js';
-import { clientError, ServerError } from './errors.js';
+import { clientError, type AckwireClientError } from './errors.js';
 import { FlowControl } from './flow.js';
+import { adoptWelcome, buildHello } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { defaultLifecycleTarget, isOffline, watchLifecycle } from './lifecycle.js';
 import type { ResolvedOptions } from './options.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import { ReceiptWatch } from './receipt-watch.js';
+import { receiveFrame } from './receive.js';
 import { StateMachine, type ClientState, type StateReason } from './state.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
 import { Timer } from './timer.js';
@@ -224,24 +222,15 @@ export class Session {
       return;
     }
     this.heartbeat.start();
-    // Pending sub/unsub are superseded: the registry's topics travel in hello.subs.
-    this.outbox.discardQueued(
-      (e) => e.kind === 'sub' || e.kind === 'unsub',
-      () => clientError('CLOSED', 'superseded by hello.subs'),
-    );
-    this.sentSubs = this.registry.helloSubs();
-    const hello: HelloEnvelope = { k: 'hello', cid: this.cid, floor: this.outbox.floor };
-    if (this.auth.token !== undefined) hello.token = this.auth.token;
-    if (this.sentSubs.length > 0) hello.subs = this.sentSubs;
+    const { hello, subs } = buildHello(this.cid, this.auth.token, this.outbox, this.registry);
+    this.sentSubs = subs;
     this.sendRaw(hello);
   }
 
   private onSocketError(conn: Connection, event: ErrorEventLike): void {
     if (conn !== this.conn) return;
-    // Node's ws exposes the HTTP status of a refused upgrade (docs/protocol.md §1); browsers
-    // cannot see it, and there a refusal looks like a network failure and is retried.
     const message = typeof event.message === 'string' ? event.message : '';
-    if (/Unexpected server response: 426|Server sent (no|an invalid) subprotocol/.test(message)) {
+    if (isVersionRefusal(message)) {
       this.conn = undefined;
       conn.drop(CloseCode.NORMAL);
       const error = clientError(
@@ -256,71 +245,27 @@ export class Session {
 
   private onFrame(conn: Connection, data: unknown): void {
     if (conn !== this.conn) return;
-    this.counters.bytesIn += frameSize(data);
-    this.counters.framesIn++;
-    this.heartbeat.received();
-    let env: ServerEnvelope;
-    try {
-      env = decodeServerFrame(data as Frame, this.opts.decodeLimits);
-    } catch (error) {
-      // Bad input is reported, never thrown out of a socket handler (docs/protocol.md §6).
-      this.emit('error', error as AckwireClientError);
-      return;
-    }
-    switch (env.k) {
-      case 'welcome':
-        this.onWelcome(conn, env);
-        return;
-      case 'ack': {
-        const outcome = env.ok
-          ? { ok: true as const, data: env.data }
-          : {
-              ok: false as const,
-              error: new ServerError(env.err.code, env.err.message, { id: env.id }),
-            };
-        this.outbox.settle(env.id, outcome);
-        return;
-      }
-      case 'push': {
-        const message: Parameters<ClientEvents['message']>[0] = { type: env.type, data: env.data };
-        if (env.from !== undefined) message.from = env.from;
-        this.emit('message', message);
-        return;
-      }
-      case 'event':
-        this.registry.deliver(env);
-        return;
-      case 'goaway':
-        this.goawayAfter = env.after;
-        return;
-      case 'error':
-        this.emit('error', new ServerError(env.err.code, env.err.message));
-        return;
-      case 'ping':
-        this.sendRaw({ k: 'pong', ts: env.ts });
-        return;
-      case 'pong':
-        this.heartbeat.pong(env.ts);
-        return;
-    }
+    receiveFrame(data, this.opts.decodeLimits, {
+      emit: this.emit,
+      received: (bytes) => {
+        this.counters.bytesIn += bytes;
+        this.counters.framesIn++;
+        this.heartbeat.received();
+      },
+      welcome: (env) => this.onWelcome(conn, env),
+      settle: (id, outcome) => this.outbox.settle(id, outcome),
+      event: (env) => this.registry.deliver(env),
+      goaway: (after) => (this.goawayAfter = after),
+      ping: (ts) => this.sendRaw({ k: 'pong', ts }),
+      pong: (ts) => this.heartbeat.pong(ts),
+    });
   }
 
-  private onWelcome(conn: Connection, env: Extract<ServerEnvelope, { k: 'welcome' }>): void {
+  private onWelcome(conn: Connection, env: WelcomeEnvelope): void {
     if (this.sessionOpen) return;
     this.connectTimer.stop();
     this.sessionOpen = true;
-    this.info = {
-      sid: env.sid,
-      resumed: env.resumed,
-      heartbeat: { ...env.hb },
-      limits: { ...env.limits },
-      ttl: env.ttl,
-    };
-    this.heartbeat.configure(env.hb.interval, env.hb.timeout);
-    this.outbox.window = Math.min(this.opts.maxInFlight, env.limits.maxInFlight);
-    this.outbox.maxBytes = Math.min(this.opts.maxMessageBytes, env.limits.maxBytes);
-    // Dedup state lives `ttl` after a disconnect; no retry may outlive it (§3).
-    if (env.ttl > 0) this.outbox.clampDeadlines(env.ttl);
+    this.info = adoptWelcome(env, this.opts, this.heartbeat, this.outbox);
     // Attempts reset only here, on the server's session reply, never on a bare socket open.
     this.retryAttempt = 0;
     this.auth.accepted();
@@ -352,48 +297,25 @@ export class Session {
     this.receipts.stop();
     this.flow.reset();
     this.outbox.requeueInFlight();
-    const action = classifyClose(code);
-    if (action === 'fatal') {
-      this.onFatalClose(code, reason);
-      return;
-    }
-    if (this.machine.state === 'open') this.machine.setState('reconnecting', why, code);
-    const delay =
-      action === 'retry-later'
-        ? retryLaterDelay(
-            this.goawayAfter,
-            { baseMs: this.opts.backoffBaseMs, capMs: this.opts.backoffCapMs },
-            this.opts.random,
-          )
-        : this.backoffDelay();
+    const decision = decideAfterClose({
+      code,
+      reason,
+      goawayAfter: this.goawayAfter,
+      attempt: this.retryAttempt,
+      backoff: { baseMs: this.opts.backoffBaseMs, capMs: this.opts.backoffCapMs },
+      random: this.opts.random,
+      authRejected: () => this.auth.rejected(),
+    });
     this.goawayAfter = undefined;
-    this.scheduleRetry(delay, code);
-  }
-
-  private onFatalClose(code: number, reason: string): void {
-    const detail = reason ? `: ${reason}` : '';
-    const options = { closeCode: code };
-    if (code === CloseCode.UNAUTHORIZED) {
-      const message = `the server refused the auth token (close 4001${detail})`;
-      const error = clientError('AUTH_REJECTED', message, options);
-      if (this.auth.rejected()) {
-        // Only that token is dead: ask `auth` for a fresh one, after a backoff.
-        this.emit('error', error);
-        if (this.machine.state === 'open')
-          this.machine.setState('reconnecting', 'auth-rejected', code);
-        this.scheduleRetry(this.backoffDelay(), code);
-        return;
-      }
-      this.fail(error, 'auth-rejected', code);
+    if (decision.action === 'stop') {
+      this.fail(decision.error, decision.reason, code);
       return;
     }
-    if (code === CloseCode.UNSUPPORTED_VERSION) {
-      const message = `the server does not speak ${SUBPROTOCOL}${detail}`;
-      this.fail(clientError('VERSION_UNSUPPORTED', message, options), 'version-unsupported', code);
-      return;
+    if (decision.error) this.emit('error', decision.error);
+    if (this.machine.state === 'open') {
+      this.machine.setState('reconnecting', decision.reason ?? why, code);
     }
-    const message = `the server closed with fatal code ${code}${detail}`;
-    this.fail(clientError('FATAL_CLOSE', message, options), 'fatal-close', code);
+    this.scheduleRetry(decision.delayMs, code);
   }
 
   // ------------------------------------------------------------------ lifecycle
