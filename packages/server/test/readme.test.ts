@@ -26,7 +26,7 @@ describe('README options table', () => {
     for (const [key, value] of Object.entries(DEFAULT_SERVER_OPTIONS)) {
       const shown = rows.get(key);
       if (key === 'clock') expect(shown).toBe('systemClock');
-      else expect(shown, key).toBe(String(value));
+      else expect(shown, key).toBe(String(value as number | boolean));
     }
     for (const [key, shown] of rows) {
       if (!(key in DEFAULT_SERVER_OPTIONS)) expect(shown, key).toBe('undefined');
