@@ -46,6 +46,8 @@ export interface ConnectionHost {
   now(): number;
   /** Handles a decoded envelope received while the session is open, or `hello` in handshake. */
   receive(connection: Connection, envelope: ClientEnvelope): void;
+  /** Reports a server-side failure (the `error` event). */
+  reportError(error: unknown): void;
   /** Called once when the socket closed. */
   closed(connection: Connection, code: number, reason: string): void;
 }
@@ -144,7 +146,13 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.#onInvalidFrame(error, raw, isBinary);
       return;
     }
-    host.receive(this, envelope);
+    try {
+      host.receive(this, envelope);
+    } catch (error) {
+      // A server bug must cost one connection, never the process (ws would rethrow it).
+      host.reportError(error);
+      this.close(CloseCode.INTERNAL_ERROR, 'internal error');
+    }
   }
 
   #onInvalidFrame(error: unknown, raw: Buffer, binary: boolean): void {

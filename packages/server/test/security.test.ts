@@ -138,3 +138,31 @@ describe('limits', () => {
     await until(() => server!.stats().rateLimited >= 5);
   });
 });
+
+describe('hooks that misbehave', () => {
+  it('refuses with FORBIDDEN when an authorize hook throws, and reports it as an error event', async () => {
+    ({ server } = await startServer({
+      authorizeSubscribe: () => {
+        throw new Error('policy store down');
+      },
+    }));
+    const errors: Error[] = [];
+    server.on('error', (e) => errors.push(e));
+    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    client.send({ k: 'sub', id: 1, topic: 't' });
+    expect(await client.takeAck(1)).toMatchObject({ ok: false, err: { code: 'FORBIDDEN' } });
+    expect(errors.map((e) => e.message)).toEqual(['policy store down']);
+    client.close();
+  });
+
+  it('closes with 4000 when authenticate takes longer than helloTimeoutMs', async () => {
+    ({ server } = await startServer({
+      helloTimeoutMs: 200,
+      authenticate: () => new Promise((resolve) => setTimeout(() => resolve('late'), 1000)),
+    }));
+    const client = new TestClient(`ws://127.0.0.1:${server.port}`);
+    await client.opened();
+    client.send({ k: 'hello', cid: newCid() });
+    expect((await client.closed).code).toBe(CloseCode.SESSION_TIMEOUT);
+  });
+});
