@@ -46,7 +46,8 @@ function panel(
   x0: number,
   width: number,
 ): string {
-  const plotWidth = width - LABEL - 20;
+  // Room on the right for the value label after the longest bar or whisker.
+  const plotWidth = width - LABEL - 100;
   const max = Math.max(1e-9, ...series.flatMap((s) => Object.values(s.bySystem).map((v) => v.max)));
   const parts = [`<text x="${x0}" y="24" class="title">${escapeXml(title)}</text>`];
   let y = 44;
@@ -65,7 +66,7 @@ function panel(
         parts.push(
           `<rect x="${x0 + LABEL}" y="${barY}" width="${w.toFixed(1)}" height="${ROW - 4}" fill="${COLORS[i % COLORS.length]}"/>`,
           `<line x1="${lo.toFixed(1)}" x2="${hi.toFixed(1)}" y1="${mid}" y2="${mid}" class="whisker"/>`,
-          `<text x="${(x0 + LABEL + w + 4).toFixed(1)}" y="${barY + ROW - 8}" class="value">${formatNumber(v.median)} ${escapeXml(v.unit)}</text>`,
+          `<text x="${(Math.max(x0 + LABEL + w, hi) + 5).toFixed(1)}" y="${barY + ROW - 8}" class="value">${formatNumber(v.median)} ${escapeXml(v.unit)}</text>`,
         );
       } else {
         parts.push(`<text x="${x0 + LABEL + 4}" y="${barY + ROW - 8}" class="value">n/a</text>`);
