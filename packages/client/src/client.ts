@@ -11,6 +11,7 @@ import {
   type StreamPosition,
   type SubscribeResult,
 } from '@ackwire/protocol';
+import { randomClientId } from './client-id.js';
 import { defer } from './defer.js';
 import { encodeEnvelope } from './encoding.js';
 import { AckwireClientError, clientError } from './errors.js';
@@ -36,29 +37,6 @@ import type {
   TopicMap,
 } from './types.js';
 import { resolveUrl } from './url.js';
-
-/** A random 128-bit client id, URL-safe base64 (22 characters). */
-function randomClientId(): string {
-  const bytes = new Uint8Array(16);
-  const crypto = (globalThis as { crypto?: { getRandomValues?(a: Uint8Array): Uint8Array } })
-    .crypto;
-  if (crypto?.getRandomValues) crypto.getRandomValues(bytes);
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += alphabet[(value >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (6 - bits)) & 63];
-  return out;
-}
 
 /**
  * One trustworthy WebSocket: acknowledged messages retried by id and never processed twice,
@@ -226,12 +204,13 @@ export class AckwireClient<
   /**
    * Fire-and-forget: written at once if a session is open and the socket is not backed up,
    * otherwise dropped. Returns whether it was written.
-   * @throws AckwireClientError `INVALID_ARGUMENT` or `MESSAGE_TOO_LARGE`.
+   * @throws AckwireClientError `INVALID_ARGUMENT`, `MESSAGE_TOO_LARGE` or `CLOSED`.
    */
   sendVolatile<K extends keyof M & string>(
     type: K,
     ...args: DataArgs<DataOf<M[K]>, never>
   ): boolean {
+    if (this.session.state === 'closed') throw this.session.closedError();
     const { frame, bytes } = encodeEnvelope(withData({ k: 'vol', type }, args[0]), this.opts);
     if (bytes > this.outbox.maxBytes) {
       throw clientError(
