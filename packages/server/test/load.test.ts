@@ -13,7 +13,11 @@ const BATCH = 100;
 
 describe('many connections', () => {
   it('opens 1,000 sessions, closes them, and leaks no session, subscription, timer or listener', async () => {
-    ({ server } = await startServer({ sessionTtlMs: 0, heartbeatIntervalMs: 60_000 }));
+    ({ server } = await startServer({
+      sessionTtlMs: 0,
+      heartbeatIntervalMs: 60_000,
+      maxConnectionsPerIp: 2000,
+    }));
     const url = `ws://127.0.0.1:${server.port}`;
     const listenersBefore =
       server.httpServer.listenerCount('upgrade') + server.listenerCount('disconnect');
