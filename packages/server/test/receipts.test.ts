@@ -187,3 +187,43 @@ describe('exactly-once processing', () => {
     b.client.close();
   });
 });
+
+describe('volatile messages and session state', () => {
+  it('hands a vol to its handler without a receipt', async () => {
+    ({ server } = await startServer());
+    const seen: unknown[] = [];
+    server.handle('cursor', (data, ctx) => {
+      seen.push([data, ctx.volatile, ctx.messageId]);
+    });
+    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    client.send({ k: 'vol', type: 'cursor', data: { x: 1 } });
+    client.send({ k: 'vol', type: 'no-such-handler' });
+    await until(() => seen.length === 1);
+    expect(seen).toEqual([[{ x: 1 }, true, undefined]]);
+    client.send({ k: 'ping', ts: 0 });
+    await client.takeKind('pong');
+    expect(client.received).toHaveLength(0);
+    client.close();
+  });
+
+  it('keeps session.data across reconnects of the same client id', async () => {
+    ({ server } = await startServer());
+    server.handle('visit', (_d, ctx) => {
+      const n = ((ctx.session.data.get('visits') as number | undefined) ?? 0) + 1;
+      ctx.session.data.set('visits', n);
+      return n;
+    });
+    const url = `ws://127.0.0.1:${server.port}`;
+    const cid = newCid();
+    const a = await connect(url, cid);
+    a.client.send({ k: 'msg', id: 1, type: 'visit' });
+    expect(await a.client.takeAck(1)).toMatchObject({ data: 1 });
+    a.client.close();
+    await a.client.closed;
+    const b = await connect(url, cid);
+    b.client.send({ k: 'msg', id: 2, type: 'visit' });
+    expect(await b.client.takeAck(2)).toMatchObject({ data: 2 });
+    expect(server.session(cid)?.connected).toBe(true);
+    b.client.close();
+  });
+});
