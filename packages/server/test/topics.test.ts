@@ -122,6 +122,20 @@ describe('topics: subscribe and publish', () => {
     client.close();
   });
 
+  it('carries a client's binary pub to subscribers in a binary frame, untouched', async () => {
+    const url = await start();
+    const a = await connect(url);
+    const b = await connect(url);
+    await subscribe(b.client, 1, 'bin');
+    const bytes = new Uint8Array([9, 8, 7, 0, 255]);
+    a.client.send({ k: 'pub', id: 1, topic: 'bin', data: bytes });
+    expect(await a.client.takeAck(1)).toMatchObject({ ok: true, data: { offset: 1 } });
+    const got = await b.client.take((r) => r.binary && r.envelope.k === 'event');
+    expect([...(got as EventEnvelope & { data: Uint8Array }).data]).toEqual([...bytes]);
+    a.client.close();
+    b.client.close();
+  });
+
   it('rejects an invalid topic name in publish', async () => {
     await start();
     expect(() => server!.publish('bad topic', 1)).toThrow(
