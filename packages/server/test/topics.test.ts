@@ -122,7 +122,7 @@ describe('topics: subscribe and publish', () => {
     client.close();
   });
 
-  it('carries a client's binary pub to subscribers in a binary frame, untouched', async () => {
+  it("carries a client's binary pub to subscribers in a binary frame, untouched", async () => {
     const url = await start();
     const a = await connect(url);
     const b = await connect(url);
