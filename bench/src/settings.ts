@@ -87,7 +87,7 @@ export const QUICK_SETTINGS: BenchSettings = Object.freeze({
     delayed: { delayMs: 1, sizes: [64], windows: [100], maxMs: 300 },
   },
   fanout: { subscribers: 200, messages: 20, size: 64 },
-  storm: { clients: 200, downtimeMs: 500, timeoutMs: 15_000 },
+  storm: { clients: 200, downtimeMs: 300, timeoutMs: 15_000 },
   memory: { connections: 500, repetitions: 1 },
   deadlineMs: {
     acks: 40_000,

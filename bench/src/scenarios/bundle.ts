@@ -39,15 +39,16 @@ export const bundleScenario: Scenario = {
     const benchDir = join(context.root, 'bench');
     const sizes: Array<[string, Sizes]> = [];
     const umdPath = join(context.root, 'packages/client/dist/ackwire.umd.min.js');
-    if (existsSync(umdPath)) {
-      sizes.push(['ackwire-umd', sizeCheck.measure(readFileSync(umdPath))]);
+    if (existsSync(umdPath)) sizes.push(['ackwire-umd', sizeCheck.measure(readFileSync(umdPath))]);
+    else context.log('  ackwire-umd: left out, packages/client/dist has no UMD bundle');
+    if (existsSync(join(context.root, 'packages/client/dist/index.js'))) {
       const esm = await sizeCheck.bundleEntry(
         "import { AckwireClient } from '@ackwire/client'; globalThis.x = AckwireClient;",
         benchDir,
       );
       sizes.push(['ackwire-esm', sizeCheck.measure(esm)]);
     } else {
-      context.log('  ackwire: left out, packages/client/dist has no UMD bundle');
+      context.log('  ackwire-esm: left out, packages/client/dist is not built');
     }
     for (const [name, code] of Object.entries(PEER_ENTRIES)) {
       sizes.push([name, sizeCheck.measure(await sizeCheck.bundleEntry(code, benchDir))]);

@@ -1,7 +1,8 @@
 /**
  * Scenario 4: reconnect storm. N clients (one process) are connected and subscribed; the server
- * process closes gracefully and exits, and after a fixed downtime a new server process listens
- * on the same port (attempts during the downtime are refused, as in a real restart). We
+ * process closes gracefully and exits (`restart`), or is killed (`crash`), and after a fixed
+ * downtime a new server process listens on the same port (attempts during the downtime are
+ * refused, as in a real restart). We
  * measure the time from the close until every client is open and resubscribed, and the largest
  * share of all reconnect attempts that fell inside any sliding 100 ms window (target: <= 5%).
  */
@@ -10,7 +11,7 @@ import type { StormResult } from '../roles/client-role.js';
 import { sleep } from '../roles/commands.js';
 import { peakWindowShare } from '../stats.js';
 import { wallNow } from '../worker-protocol.js';
-import { alternate, selectSystems, type Scenario } from './scenario.js';
+import { alternate, selectSystems, type Metric, type Scenario } from './scenario.js';
 
 /** Systems compared in the storm: ackwire, socket.io's backoff, and a naive fixed-delay loop. */
 export const STORM_SYSTEMS = ['ackwire', 'socket.io', 'ws-raw'] as const;
@@ -18,11 +19,60 @@ export const STORM_SYSTEMS = ['ackwire', 'socket.io', 'ws-raw'] as const;
 /** Width of the window in which attempts are counted. */
 export const STORM_WINDOW_MS = 100;
 
+/**
+ * How the old server goes: `restart` closes gracefully (ackwire sends `goaway`, every system
+ * sends close frames) and exits; `crash` is SIGKILL, so clients see the TCP connection drop.
+ */
+export const STORM_MODES = ['restart', 'crash'] as const;
+
+/** One of {@link STORM_MODES}. */
+export type StormMode = (typeof STORM_MODES)[number];
+
 interface Session {
   server: BenchWorker;
   clients: BenchWorker;
   system: string;
   port: number;
+}
+
+/** Takes the session's server down in `mode`, brings a new one up, and measures the storm. */
+async function restartOnce(
+  session: Session,
+  mode: StormMode,
+  count: number,
+  downtimeMs: number,
+  timeoutMs: number,
+  log: (message: string) => void,
+): Promise<Metric[]> {
+  // Start the next server process first, so the gap is the downtime, not the spawn of a Node
+  // process (the same for every system).
+  const next = await BenchWorker.start('server', session.system);
+  await session.clients.call('armStorm');
+  const downAt = wallNow();
+  if (mode === 'restart') {
+    await session.server.call('close');
+    await session.server.stop();
+  } else {
+    session.server.kill();
+  }
+  await sleep(Math.max(0, downAt + downtimeMs - wallNow()));
+  await next.call('listen', { port: session.port });
+  session.server = next;
+  const storm = await session.clients.call<StormResult>('awaitStorm', { timeoutMs });
+  if (storm.ready < count) log(`  ${session.system}: only ${storm.ready} of ${count} recovered`);
+  return [
+    {
+      key: `storm.${mode}.recovery`,
+      value: storm.ready >= count ? storm.lastReadyAt - downAt : Number.NaN,
+      unit: 'ms',
+    },
+    {
+      key: `storm.${mode}.peak100ms`,
+      value: peakWindowShare(storm.attempts, STORM_WINDOW_MS) * 100,
+      unit: '% of attempts',
+    },
+    { key: `storm.${mode}.attempts`, value: storm.attempts.length / count, unit: 'per client' },
+  ];
 }
 
 /** Scenario 4 of issue 7. */
@@ -54,45 +104,18 @@ export const stormScenario: Scenario = {
           sessions.pop();
         }
       }
-      context.log(`storm: ${count} clients, server restart`);
-      await alternate(
-        context,
-        sessions,
-        async (session) => {
-          // Start the next server process first, so the restart gap is the close and the
-          // listen, not the spawn of a Node process (the same for every system).
-          const next = await BenchWorker.start('server', session.system);
-          await session.clients.call('armStorm');
-          const closedAt = wallNow();
-          await session.server.call('close');
-          await session.server.stop();
-          await sleep(Math.max(0, closedAt + downtimeMs - wallNow()));
-          await next.call('listen', { port: session.port });
-          session.server = next;
-          const storm = await session.clients.call<StormResult>('awaitStorm', { timeoutMs });
-          if (storm.ready < count) {
-            context.log(`  ${session.system}: only ${storm.ready} of ${count} recovered`);
-          }
-          const recovered = storm.ready >= count;
-          return [
-            {
-              key: 'storm.recovery',
-              value: recovered ? storm.lastReadyAt - closedAt : Number.NaN,
-              unit: 'ms',
-            },
-            {
-              key: 'storm.peak100ms',
-              value: peakWindowShare(storm.attempts, STORM_WINDOW_MS) * 100,
-              unit: '% of attempts',
-            },
-            { key: 'storm.attempts', value: storm.attempts.length / count, unit: 'per client' },
-          ];
+      for (const mode of STORM_MODES) {
+        context.log(`storm.${mode}: ${count} clients, server ${mode}`);
+        await alternate(
+          context,
+          sessions,
+          (session) => restartOnce(session, mode, count, downtimeMs, timeoutMs, context.log),
+          context.settings.repetitions,
           // No warm-up: the clients' first connections warmed the code paths, and an extra
           // restart would only add its reconnect spread to the run time.
-        },
-        context.settings.repetitions,
-        0,
-      );
+          0,
+        );
+      }
     } finally {
       await Promise.all(
         sessions.flatMap(({ session }) => [session.server.stop(), session.clients.stop()]),
