@@ -1,6 +1,7 @@
 // @ackwire/client builds: ESM and CJS (dependencies external) with bundled .d.ts, plus a
 // self-contained UMD for <script> tags (global `Ackwire`, protocol and eventemitter3 inside).
 import { readFileSync } from 'node:fs';
+import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -15,6 +16,8 @@ const umd = {
   plugins: [
     // Resolve workspace packages to their built ESM (pnpm builds @ackwire/protocol first).
     nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] }),
+    // eventemitter3 ships CommonJS behind its ESM wrapper.
+    commonjs(),
     typescript({
       tsconfig: `${dir}/tsconfig.build.json`,
       declaration: false,

@@ -279,7 +279,11 @@ async function execute(
         return okAck(id, hub.publish(envelope.topic, envelope.data, false), max);
       }
       case 'bcast':
-        return okAck(id, { count: hub.broadcast(envelope.type, envelope.data, false, conn) }, max);
+        return okAck(
+          id,
+          { count: hub.broadcast(envelope.type, envelope.data, false, conn.cid) },
+          max,
+        );
       case 'to':
         if (!hub.sendTo(envelope.cid, envelope.type, envelope.data, false, session.cid)) {
           return errorAck(id, 'UNKNOWN_CLIENT', `client ${envelope.cid} is not connected`);

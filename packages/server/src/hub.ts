@@ -189,20 +189,18 @@ export class Hub implements ConnectionHost {
     return { epoch: event.envelope.epoch, offset: event.offset };
   }
 
-  /** Pushes to every open session except `except`; returns how many were written to. */
-  broadcast(
-    type: string,
-    data: Payload | undefined,
-    volatile: boolean,
-    except?: Connection,
-  ): number {
+  /**
+   * Pushes to every open session except the one of client id `except`, which is named as the
+   * push's `from`; returns how many were written to.
+   */
+  broadcast(type: string, data: Payload | undefined, volatile: boolean, except?: string): number {
     const push: PushEnvelope = { k: 'push', type };
-    if (except?.cid !== undefined) push.from = except.cid;
+    if (except !== undefined) push.from = except;
     if (data !== undefined) push.data = data;
     const frame = encodeOutgoing(push, this.options.maxPayload);
     let count = 0;
     for (const conn of this.connections) {
-      if (conn === except || conn.state !== 'open') continue;
+      if (conn.state !== 'open' || (except !== undefined && conn.cid === except)) continue;
       if (conn.sendFrame(frame, push, volatile)) count++;
     }
     return count;

@@ -37,6 +37,7 @@ export type {
   Handler,
   HandlerContext,
   PushOptions,
+  BroadcastOptions,
   PublishResult,
   ConnectEvent,
   SessionEvent,

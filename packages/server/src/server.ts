@@ -31,7 +31,13 @@ import {
 } from './options.js';
 import type { Session } from './session.js';
 import type { ServerStats } from './stats.js';
-import type { Handler, PublishResult, PushOptions, ServerEvents } from './types.js';
+import type {
+  BroadcastOptions,
+  Handler,
+  PublishResult,
+  PushOptions,
+  ServerEvents,
+} from './types.js';
 import { checkUpgrade, pathnameOf, refuseUpgrade } from './upgrade.js';
 
 /** Lifecycle of a server. */
@@ -213,11 +219,14 @@ export class AckwireServer extends EventEmitter<ServerEvents> {
     return this.#hub.publish(topic, data, options.volatile === true);
   }
 
-  /** Pushes `{type, data}` to every open session; returns how many were written to. */
-  broadcast(type: string, data?: Payload, options: PushOptions = {}): number {
+  /**
+   * Pushes `{type, data}` to every open session (but `options.except`'s, which the push names
+   * as its sender); returns how many were written to.
+   */
+  broadcast(type: string, data?: Payload, options: BroadcastOptions = {}): number {
     this.#assertOpen();
     this.#validatePush(type, data);
-    return this.#hub.broadcast(type, data, options.volatile === true);
+    return this.#hub.broadcast(type, data, options.volatile === true, options.except);
   }
 
   /** Pushes `{type, data}` to one client id; returns false when it is not connected. */

@@ -40,6 +40,16 @@ export interface PushOptions {
   volatile?: boolean;
 }
 
+/** Options of `server.broadcast`. */
+export interface BroadcastOptions extends PushOptions {
+  /**
+   * Client id left out of the broadcast and named as the push's `from`: relaying one client's
+   * message to all the others.
+   * @default undefined (every open session)
+   */
+  except?: string;
+}
+
 /** A topic position returned by `publish` and in `pub` receipts. */
 export interface PublishResult {
   epoch: string;

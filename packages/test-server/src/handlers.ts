@@ -37,7 +37,7 @@ function field(data: Payload | undefined, key: string): unknown {
 }
 
 /**
- * Registers `echo`, `math.add`, `fail`, `sleep` and `record` on a server. `log` receives every
+ * Registers `echo`, `math.add`, `fail`, `sleep`, `cursor` and `record` on a server. `log` receives every
  * `record` message in processing order.
  */
 export function registerBuiltinHandlers(server: AckwireServer, log: RecordEntry[]): void {
@@ -66,6 +66,12 @@ export function registerBuiltinHandlers(server: AckwireServer, log: RecordEntry[
     const ms = Math.min(MAX_SLEEP_MS, Math.max(0, Number(field(data, 'ms') ?? 0) || 0));
     await new Promise((resolve) => setTimeout(resolve, ms).unref());
     return { slept: ms };
+  });
+
+  // Demo cursors (and any "relay this to everyone else" test): relayed to every other client as
+  // a volatile push naming its sender; a slow receiver drops positions rather than queueing them.
+  server.handle('cursor', (data, ctx: HandlerContext) => {
+    server.broadcast('cursor', data, { volatile: true, except: ctx.clientId });
   });
 
   server.handle('record', (data, ctx: HandlerContext) => {

@@ -9,4 +9,5 @@ export {
   type TestServerOptions,
 } from './test-server.js';
 export type { Faults } from './faults.js';
+export type { StaticMount } from './static.js';
 export type { RecordEntry } from './handlers.js';

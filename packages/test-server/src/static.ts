@@ -20,11 +20,55 @@ const TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** A directory served under a URL prefix (`/` for the root). */
+export interface StaticMount {
+  /** URL path prefix, starting with `/`, e.g. `/client`. */
+  prefix: string;
+  /** Directory whose files are served under the prefix. */
+  dir: string;
+}
+
+/**
+ * Parses a `--static` argument: `DIR` (served at `/`) or `/PREFIX=DIR`.
+ * @internal
+ */
+export function parseMount(arg: string): StaticMount {
+  const eq = arg.indexOf('=');
+  if (arg.startsWith('/') && eq > 0) {
+    return { prefix: arg.slice(0, eq).replace(/\/+$/, '') || '/', dir: arg.slice(eq + 1) };
+  }
+  return { prefix: '/', dir: arg };
+}
+
+/**
+ * Serves `req` from the mount with the longest matching prefix; answers 404 when none matches
+ * or the file is missing or outside the mount's directory.
+ */
+export async function serveMounts(
+  req: IncomingMessage,
+  res: ServerResponse,
+  mounts: readonly StaticMount[],
+): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0]!;
+  let best: StaticMount | undefined;
+  for (const m of mounts) {
+    const matches = m.prefix === '/' || path === m.prefix || path.startsWith(`${m.prefix}/`);
+    if (matches && (!best || m.prefix.length > best.prefix.length)) best = m;
+  }
+  if (!best) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    return;
+  }
+  const rest = best.prefix === '/' ? path : path.slice(best.prefix.length) || '/';
+  return serveStatic(req, res, best.dir, rest);
+}
+
 /** Serves `req` from `dir`; answers 404 for anything outside it or missing. */
 export async function serveStatic(
   req: IncomingMessage,
   res: ServerResponse,
   dir: string,
+  urlPath: string = (req.url ?? '/').split('?')[0]!,
 ): Promise<void> {
   const notFound = (): void => {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
@@ -33,7 +77,7 @@ export async function serveStatic(
   const root = resolve(dir);
   let pathname: string;
   try {
-    pathname = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    pathname = decodeURIComponent(urlPath);
   } catch {
     return notFound();
   }

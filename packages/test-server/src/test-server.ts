@@ -8,7 +8,7 @@ import { createServer, type AckwireServer, type ServerOptions } from '@ackwire/s
 import { allowCors, handleControl } from './control.js';
 import { FaultState, type Faults } from './faults.js';
 import { registerBuiltinHandlers } from './handlers.js';
-import { serveStatic } from './static.js';
+import { serveMounts, type StaticMount } from './static.js';
 
 /** WebSocket path of the test server. */
 export const WS_PATH = '/rt';
@@ -32,10 +32,16 @@ export interface TestServerOptions {
    */
   serverOptions?: Omit<ServerOptions, 'server' | 'path' | 'port' | 'host' | 'intercept'>;
   /**
-   * Directory served over HTTP for other paths (the demo page).
+   * Directory served over HTTP at `/` for paths other than the control endpoint (the demo).
    * @default undefined (404)
    */
   staticDir?: string;
+  /**
+   * More directories served under URL prefixes (e.g. the client's `dist` at `/client`); the
+   * longest matching prefix wins. `staticDir` is the mount at `/`.
+   * @default []
+   */
+  staticMounts?: readonly StaticMount[];
 }
 
 /** A running test server. */
@@ -82,6 +88,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let restarting: Promise<void> | undefined;
   let closed = false;
 
+  const mounts: StaticMount[] = [
+    ...(options.staticDir !== undefined ? [{ prefix: '/', dir: options.staticDir }] : []),
+    ...(options.staticMounts ?? []),
+  ];
   const current = (): AckwireServer => server!;
   const faults: FaultState = new FaultState(current, (o) => restart(o));
 
@@ -90,8 +100,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const path = (req.url ?? '/').split('?')[0]!;
       if (path === '/control' || path.startsWith('/control/')) {
         void handleControl(req, res, faults, current);
-      } else if (options.staticDir !== undefined) {
-        void serveStatic(req, res, options.staticDir);
+      } else if (mounts.length > 0) {
+        void serveMounts(req, res, mounts);
       } else {
         allowCors(res);
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
