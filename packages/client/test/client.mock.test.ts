@@ -331,6 +331,7 @@ describe('close()', () => {
     expect(() => client.subscribe('t', () => {})).toThrow(
       expect.objectContaining({ code: 'CLOSED' }),
     );
+    expect(() => client.sendVolatile('t', 1)).toThrow(expect.objectContaining({ code: 'CLOSED' }));
     expect(liveSockets()).toBe(0);
     await client.close(); // idempotent
   });
