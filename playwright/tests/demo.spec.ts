@@ -43,7 +43,9 @@ test.describe('demo page', () => {
     await b.fill('#chat-input', 'and hello back');
     await b.click('#chat-form button');
     await expect(a.locator('#messages li', { hasText: 'and hello back' })).toBeVisible();
-    await a.screenshot({ path: screenshot });
+    // Tab b shows a's cursor and, after a heartbeat, the round-trip time.
+    await expect(b.locator('#rtt')).toHaveText(/\d+ ms/, { timeout: 10_000 });
+    await b.screenshot({ path: screenshot });
     await context.close();
   });
 

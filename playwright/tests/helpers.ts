@@ -20,7 +20,7 @@ export async function fault(request: APIRequestContext, name: string, body: obje
 /** The `record` handler's log: one entry per processed message. */
 export async function recordLog(request: APIRequestContext) {
   const res = await request.get('/control/log');
-  return (await res.json()) as { cid: string; id: number; data: unknown }[];
+  return ((await res.json()) as { log: { cid: string; id: number; data: unknown }[] }).log;
 }
 
 /** Opens the page of a build and waits until the library is loaded. */
