@@ -114,11 +114,17 @@ export class Session {
       this.heartbeat.probe(),
     );
     this.reconnectTimer = new Timer(clock, () => void this.attempt());
+    // Covers the whole attempt, `auth` included: a token provider that never answers must not
+    // stall the client forever.
     this.connectTimer = new Timer(clock, () => {
-      if (!this.conn) return;
       const ms = opts.connectTimeoutMs;
       this.emit('error', clientError('CONNECT_TIMEOUT', `no welcome within ${ms} ms`));
-      this.lose(this.conn, CloseCode.ABNORMAL, 'connect timeout', 'connect-timeout');
+      if (this.conn) {
+        this.lose(this.conn, CloseCode.ABNORMAL, 'connect timeout', 'connect-timeout');
+      } else {
+        this.attemptSeq++; // the pending auth answer is now stale
+        this.scheduleRetry(this.backoffDelay());
+      }
     });
     const target = opts.lifecycle === undefined ? defaultLifecycleTarget() : opts.lifecycle;
     this.offline = isOffline(target);
@@ -160,6 +166,7 @@ export class Session {
   private async attempt(): Promise<void> {
     if (this.closeError || this.conn || this.offline) return; // offline: `online` resumes
     const attempt = ++this.attemptSeq;
+    this.connectTimer.start(this.opts.connectTimeoutMs);
     try {
       await this.auth.next();
     } catch (error) {
@@ -170,6 +177,7 @@ export class Session {
         return;
       }
       this.emit('error', e);
+      this.connectTimer.stop();
       this.scheduleRetry(this.backoffDelay());
       return;
     }
@@ -194,7 +202,6 @@ export class Session {
       this.fail(clientError('INVALID_URL', message, { cause }), 'fatal-close');
       return;
     }
-    this.connectTimer.start(this.opts.connectTimeoutMs);
   }
 
   private backoffDelay(): number {

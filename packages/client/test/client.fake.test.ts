@@ -162,6 +162,42 @@ describe('reconnect and backoff', () => {
   });
 });
 
+describe('auth', () => {
+  it('gives a token provider that never answers connectTimeoutMs, then asks again', async () => {
+    let calls = 0;
+    const { clock, errors } = await setup({
+      connectTimeoutMs: 3000,
+      auth: () => {
+        calls++;
+        return calls === 1 ? new Promise<string>(() => {}) : 'fresh';
+      },
+    });
+    expect(FakeSocket.instances).toHaveLength(0);
+    clock.advance(3000);
+    expect(errors).toEqual(['CONNECT_TIMEOUT']);
+    clock.advance(0);
+    await tick();
+    expect(calls).toBe(2);
+    expect(FakeSocket.instances).toHaveLength(1);
+    FakeSocket.last.open();
+    expect(FakeSocket.last.ofKind('hello')[0]?.token).toBe('fresh');
+  });
+
+  it('reports AUTH_FAILED and retries with backoff when the provider throws', async () => {
+    let calls = 0;
+    const { clock, errors } = await setup({
+      auth: () => {
+        if (++calls === 1) throw new Error('token service down');
+        return 'ok';
+      },
+    });
+    expect(errors).toEqual(['AUTH_FAILED']);
+    clock.advance(0);
+    await tick();
+    expect(FakeSocket.instances).toHaveLength(1);
+  });
+});
+
 describe('receipts and deadlines', () => {
   it('treats an overdue receipt first as a liveness probe, then asks again with the same id', async () => {
     const { clock, client } = await setup();
