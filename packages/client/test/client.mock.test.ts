@@ -171,6 +171,18 @@ describe('receiving', () => {
     expect(client.state).toBe('open');
   });
 
+  it('reports an oversize frame as PROTOCOL_TOO_LARGE and drops it', async () => {
+    const { ms, client, errors } = setup({ decodeLimits: { maxBytes: 200 } });
+    await client.ready();
+    const got: unknown[] = [];
+    client.on('message', (m) => got.push(m));
+    ms.send({ k: 'push', type: 'big', data: 'x'.repeat(500) });
+    ms.send({ k: 'push', type: 'small', data: 'ok' });
+    await vi.waitFor(() => expect(got).toHaveLength(1));
+    expect(errors.map((e) => e.code)).toEqual(['PROTOCOL_TOO_LARGE']);
+    expect(client.state).toBe('open');
+  });
+
   it('answers server pings with pongs', async () => {
     const { ms, client } = setup();
     await client.ready();
