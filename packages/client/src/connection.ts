@@ -20,6 +20,14 @@ export interface ConnectionHooks {
   frame(conn: Connection, data: unknown): void;
   close(conn: Connection, code: number, reason: string): void;
   error(conn: Connection, event: ErrorEventLike): void;
+  /** Bytes arrived that are not a message (a protocol-level ping), where the socket shows them. */
+  alive(conn: Connection): void;
+}
+
+/** Node's `ws` sockets are event emitters that expose protocol pings; browsers hide them. */
+interface NodeStyleEvents {
+  on(event: 'ping', listener: () => void): unknown;
+  off(event: 'ping', listener: () => void): unknown;
 }
 
 const noop = (): void => {};
@@ -28,6 +36,9 @@ const noop = (): void => {};
 export class Connection {
   private readonly socket: WebSocketLike;
   private detached = false;
+  private readonly onPing = (): void => {
+    if (!this.detached) this.hooks.alive(this);
+  };
 
   /**
    * Creates the socket at once, offering the `ackwire.v1` subprotocol.
@@ -56,6 +67,15 @@ export class Connection {
       this.detach();
       this.hooks.close(this, event.code, event.reason);
     };
+    // Any received byte is liveness (issue 8): with `ws`, the server's protocol pings count too.
+    this.nodeEvents()?.on('ping', this.onPing);
+  }
+
+  private nodeEvents(): NodeStyleEvents | undefined {
+    const s = this.socket as Partial<NodeStyleEvents>;
+    return typeof s.on === 'function' && typeof s.off === 'function'
+      ? (s as NodeStyleEvents)
+      : undefined;
   }
 
   /** The subprotocol the server selected ('' when none). */
@@ -136,5 +156,6 @@ export class Connection {
     this.socket.onmessage = noop;
     this.socket.onerror = noop;
     this.socket.onclose = noop;
+    this.nodeEvents()?.off('ping', this.onPing);
   }
 }

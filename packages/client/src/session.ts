@@ -196,6 +196,9 @@ export class Session {
         close: (c, code, reason) =>
           this.lose(c, code, reason, this.goawayAfter === undefined ? 'socket-closed' : 'goaway'),
         error: (c, event) => this.onSocketError(c, event),
+        alive: (c) => {
+          if (c === this.conn) this.heartbeat.received();
+        },
       });
     } catch (cause) {
       const message = `the WebSocket constructor refused ${this.url.href}`;

@@ -19,7 +19,6 @@ export type StateReason =
   | 'heartbeat-timeout'
   | 'connect-timeout'
   | 'goaway'
-  | 'offline'
   | 'close'
   | 'auth-rejected'
   | 'version-unsupported'

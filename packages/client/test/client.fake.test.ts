@@ -84,6 +84,19 @@ describe('heartbeat through the client', () => {
     expect(FakeSocket.instances).toHaveLength(1);
   });
 
+  it('counts protocol-level pings (ws) as liveness, and detaches from them', async () => {
+    const { clock, client } = await setup();
+    const s = await openSession({ interval: 1000, timeout: 500 });
+    for (let i = 0; i < 20; i++) {
+      clock.advance(400);
+      s.protocolPing();
+    }
+    expect(client.state).toBe('open');
+    await Promise.all([client.close(), Promise.resolve().then(() => clock.advance(1000))]);
+    s.protocolPing(); // detached: nothing happens
+    expect(client.state).toBe('closed');
+  });
+
   it('measures rtt from pong', async () => {
     const { clock, client } = await setup();
     const s = await openSession({ interval: 1000, timeout: 500 });

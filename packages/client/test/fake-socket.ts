@@ -52,6 +52,20 @@ export class FakeSocket implements WebSocketLike {
     this.readyState = 2;
   }
 
+  // ---- node-style events (as `ws` has): protocol pings
+  private pingListeners = new Set<() => void>();
+  on(event: string, l: () => void): this {
+    if (event === 'ping') this.pingListeners.add(l);
+    return this;
+  }
+  off(event: string, l: () => void): this {
+    if (event === 'ping') this.pingListeners.delete(l);
+    return this;
+  }
+  protocolPing(): void {
+    for (const l of this.pingListeners) l();
+  }
+
   // ---- test side
   open(protocol = 'ackwire.v1'): void {
     this.protocol = protocol;
