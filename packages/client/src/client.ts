@@ -218,7 +218,7 @@ export class AckwireClient<
         `volatile ${type}: ${bytes} bytes exceeds maxBytes ${this.outbox.maxBytes}`,
       );
     }
-    return this.session.writeVolatile(frame, bytes);
+    return this.session.writeFrame(frame, bytes);
   }
 
   /** Publishes to a topic's subscribers (acknowledged); resolves with the event's position. */

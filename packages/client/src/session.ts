@@ -358,20 +358,15 @@ export class Session {
 
   /** The outbox's write hook. */
   write(entry: OutboxEntry): boolean {
-    const conn = this.conn;
-    if (!this.sessionOpen || !conn || !this.flow.canWrite()) return false;
-    if (!conn.send(entry.frame)) return false;
-    this.counters.bytesOut += entry.bytes;
-    this.counters.framesOut++;
+    if (!this.writeFrame(entry.frame, entry.bytes)) return false;
     this.receipts.written();
     return true;
   }
 
-  /** Writes a volatile frame if it can go now; false when it was dropped. */
-  writeVolatile(frame: string | Uint8Array, bytes: number): boolean {
+  /** Writes one frame if a session is open and the socket is not backed up. */
+  writeFrame(frame: string | Uint8Array, bytes: number): boolean {
     const conn = this.conn;
-    if (!this.sessionOpen || !conn || !this.flow.canWrite()) return false;
-    if (!conn.send(frame)) return false;
+    if (!this.sessionOpen || !conn || !this.flow.canWrite() || !conn.send(frame)) return false;
     this.counters.bytesOut += bytes;
     this.counters.framesOut++;
     return true;
