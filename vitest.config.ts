@@ -7,7 +7,11 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['ackwire-source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'chaos/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'] },
+    typecheck: {
+      enabled: true,
+      include: ['packages/*/test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.typetests.json',
+    },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
