@@ -4,6 +4,7 @@
  * request/response messages. Every worker is registered here and killed when the bench exits,
  * is interrupted, or a scenario overruns its hard time limit: no stray process may outlive a run.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { WorkerRequest, WorkerResponse, WorkerRole } from './worker-protocol.js';
@@ -16,6 +17,11 @@ const TSX_LOADER = import.meta.resolve('tsx');
 export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 
 const live = new Set<ChildProcess>();
+/**
+ * The deadline scope a scenario runs in. A scenario that overran keeps running in the
+ * background until its pending calls fail; the flag stops it from starting new workers then.
+ */
+const scope = new AsyncLocalStorage<{ expired: boolean }>();
 const workerFlags: string[] = [];
 
 /**
@@ -63,6 +69,7 @@ export class BenchWorker {
     system: string,
     extraArgs: string[] = [],
   ): Promise<BenchWorker> {
+    if (scope.getStore()?.expired) throw new Error(`${role}:${system}: scenario past its deadline`);
     const child = fork(WORKER_ENTRY, [role, system], {
       // --expose-gc lets the memory scenario measure a collected heap, not garbage.
       execArgv: ['--import', TSX_LOADER, '--expose-gc', ...workerFlags, ...extraArgs],
@@ -71,6 +78,8 @@ export class BenchWorker {
       env: { ...process.env, NODE_ENV: 'production' },
     });
     live.add(child);
+    // A failed IPC send is reported through the send callback; never let it crash the runner.
+    child.on('error', () => undefined);
     const worker = new BenchWorker(child, `${role}:${system}`);
     await worker.call('ready', undefined, 60_000);
     return worker;
@@ -91,7 +100,12 @@ export class BenchWorker {
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       const request: WorkerRequest = { id, command, args };
-      this.child.send(request);
+      this.child.send(request, (error) => {
+        if (!error) return;
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new Error(`${this.label}: '${command}' could not be sent: ${error.message}`));
+      });
     });
   }
 
@@ -153,15 +167,17 @@ export async function withDeadline<T>(
   ms: number,
   task: () => Promise<T>,
 ): Promise<T> {
+  const state = { expired: false };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      state.expired = true;
       killAllWorkers();
       reject(new Error(`${label}: hard time limit of ${Math.round(ms / 1000)} s reached`));
     }, ms);
   });
   try {
-    return await Promise.race([task(), deadline]);
+    return await Promise.race([scope.run(state, task), deadline]);
   } finally {
     clearTimeout(timer);
   }
