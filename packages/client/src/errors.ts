@@ -1,6 +1,6 @@
 /**
  * Error classes of the client. Every error the client rejects a promise with, throws, or emits
- * as an `error` event is an {@link AckwireError} with a stable `code` (docs/errors-client.md).
+ * as an `error` event is an {@link AckwireError} with a stable `code` (docs/errors.md).
  */
 import { AckwireError } from '@ackwire/protocol';
 

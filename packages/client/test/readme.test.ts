@@ -4,7 +4,7 @@ import { DEFAULT_CLIENT_OPTIONS } from '../src/index.js';
 import { errorCodesForDocs } from './doc-helpers.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const errorsDoc = readFileSync(new URL('../../../docs/errors-client.md', import.meta.url), 'utf8');
+const errorsDoc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 
 describe('README', () => {
   it('lists every option with the default the code applies', () => {
@@ -22,7 +22,7 @@ describe('README', () => {
       expect(rows.has(key), key).toBe(true);
   });
 
-  it('documents every error code in README and docs/errors-client.md', () => {
+  it('documents every error code in README and docs/errors.md', () => {
     const codes = errorCodesForDocs();
     expect(codes.length).toBe(17);
     for (const code of codes) {

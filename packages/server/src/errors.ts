@@ -1,5 +1,5 @@
 /**
- * Server error class and the stable codes it uses (docs/errors-server.md). Codes that reach the
+ * Server error class and the stable codes it uses (docs/errors.md). Codes that reach the
  * wire travel in `ack.err` or `error.err`; the others are thrown to the application.
  */
 import {
