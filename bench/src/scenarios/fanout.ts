@@ -49,6 +49,10 @@ export const fanoutScenario: Scenario = {
       await alternate(context, sessions, async ({ server, clients }) => {
         const expected = subscribers * messages;
         await clients.call('expectDeliveries', { count: expected });
+        const [serverCpu, clientCpu] = await Promise.all([
+          server.call<number>('cpu'),
+          clients.call<number>('cpu'),
+        ]);
         const published = await server.call<PublishResult>('publish', {
           topic: BENCH_TOPIC,
           count: messages,
@@ -59,7 +63,25 @@ export const fanoutScenario: Scenario = {
           timeoutMs: 60_000,
         });
         const seconds = (delivered.lastDeliveryAt - published.startedAt) / 1000;
-        return [{ key: 'fanout.deliveries', value: expected / seconds, unit: 'deliveries/s' }];
+        // CPU per delivery on each side tells whether the server's fan-out or the subscribers'
+        // decoding is the limit (the client figure includes polling the counter every 5 ms).
+        const [serverCpuAfter, clientCpuAfter] = await Promise.all([
+          server.call<number>('cpu'),
+          clients.call<number>('cpu'),
+        ]);
+        return [
+          { key: 'fanout.deliveries', value: expected / seconds, unit: 'deliveries/s' },
+          {
+            key: 'fanout.server-cpu',
+            value: (serverCpuAfter - serverCpu) / expected,
+            unit: 'µs/delivery',
+          },
+          {
+            key: 'fanout.client-cpu',
+            value: (clientCpuAfter - clientCpu) / expected,
+            unit: 'µs/delivery',
+          },
+        ];
       });
     } finally {
       await Promise.all(
