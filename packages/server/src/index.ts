@@ -21,6 +21,7 @@ export {
   type ReceiptWindow,
   type DedupVerdict,
 } from './dedup-store.js';
+export { FileDedupStore, readJournal, type JournalEntry } from './file-dedup-store.js';
 export { Session } from './session.js';
 export { TokenBucket, type RateVerdict } from './rate-limit.js';
 export {
