@@ -3,6 +3,10 @@
  * through `validateEnvelope`, which checks each field against the spec and builds a fresh
  * envelope holding only the known fields. Errors name the field, the expectation and what
  * arrived.
+ *
+ * Each kind is a table of fields in the order of the spec's tables (§4, §5): the table fixes
+ * both the order in which fields are checked (so the first bad field is the one reported) and
+ * the key order of the envelope built (so a decoded envelope re-encodes to the same frame).
  */
 import type { Envelope, ClientEnvelope, ServerEnvelope, SubscribeResult } from './envelope.js';
 import { CLIENT_KINDS, SERVER_KINDS } from './envelope.js';
@@ -22,6 +26,8 @@ export const EPOCH_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const ERROR_CODE_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** Longest human-readable `message` or `reason`, in UTF-16 code units. */
 export const MAX_TEXT_LENGTH = 1024;
+/** Session ids (§3.6): 1 to 128 visible ASCII characters. */
+const SID_PATTERN = /^[\x21-\x7e]{1,128}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -45,17 +51,17 @@ function hasLoneSurrogate(s: string): boolean {
 }
 
 function describe(value: unknown): string {
+  const type = typeof value;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
-  if (typeof value === 'string') {
-    return value.length > 40 ? `a string of length ${value.length}` : JSON.stringify(value);
+  if (type === 'string') {
+    const s = value as string;
+    return s.length > 40 ? `a string of length ${s.length}` : JSON.stringify(s);
   }
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return `${typeof value} ${value}`;
-  }
-  return typeof value;
+  if (type === 'object') return 'an object';
+  // number, boolean, bigint: show the value; undefined, function, symbol: the type alone.
+  return /^[nb]/.test(type) ? `${type} ${value as number}` : type;
 }
 
 /** Throws the standard field error. @internal */
@@ -72,231 +78,238 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
 
-function uint(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_UINT) {
-    fail(field, 'an integer from 0 to 2^53-1', v);
+/**
+ * One field rule: returns the checked value or throws naming `field`. `src` is the object the
+ * field belongs to, for rules that depend on a sibling (an offset needs an epoch).
+ */
+type Check = (
+  v: unknown,
+  field: string,
+  l: ProtocolLimits,
+  src: Record<string, unknown>,
+) => unknown;
+
+/** A field of a kind's table: name, rule, and whether it may be absent. */
+type FieldRule = readonly [name: string, check: Check, optional?: 1];
+
+/** Checks `v` with `test`; on failure reports `expected` (a string, or one built from limits). */
+const rule =
+  (
+    test: (v: never, l: ProtocolLimits) => unknown,
+    expected: string | ((l: ProtocolLimits) => string),
+    code?: ProtocolErrorCode,
+  ): Check =>
+  (v, field, l) => {
+    if (!test(v as never, l)) {
+      fail(field, typeof expected === 'string' ? expected : expected(l), v, code);
+    }
+    return v;
+  };
+
+const isUint = (v: number): boolean =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_UINT;
+const matches = (re: RegExp) => (v: string) => typeof v === 'string' && re.test(v);
+const textOf = (max: (l: ProtocolLimits) => number): Check =>
+  rule(
+    (v: string, l) => typeof v === 'string' && v.length <= max(l),
+    (l) => `a string of at most ${max(l)}`,
+  );
+
+const uint = rule(isUint, 'an integer from 0 to 2^53-1');
+const atLeastOne = rule((n: number) => n >= 1, 'an integer of at least 1');
+const positive: Check = (v, field, l, src) => atLeastOne(uint(v, field, l, src), field, l, src);
+const finite = rule(
+  (v: number) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+  'a finite number >= 0',
+);
+const bool = rule((v) => typeof v === 'boolean', 'a boolean');
+const message = textOf(() => MAX_TEXT_LENGTH);
+const token = textOf((l) => l.maxTokenLength);
+const typeName = rule(
+  (v: string, l) =>
+    typeof v === 'string' &&
+    v.length > 0 &&
+    v.length <= l.maxTypeLength &&
+    !CONTROL.test(v) &&
+    !hasLoneSurrogate(v),
+  (l) => `a type name of 1 to ${l.maxTypeLength} characters without controls or lone surrogates`,
+);
+const topic = rule(
+  (v: string, l) =>
+    typeof v === 'string' && v.length > 0 && v.length <= l.maxTopicLength && TOPIC_PATTERN.test(v),
+  (l) => `a topic of 1 to ${l.maxTopicLength} characters from [A-Za-z0-9_.:/@=+,~-]`,
+  'PROTOCOL_INVALID_TOPIC',
+);
+const clientId = rule(matches(CLIENT_ID_PATTERN), '8 to 64 characters from [A-Za-z0-9_-]');
+const epoch = rule(matches(EPOCH_PATTERN), '1 to 64 characters from [A-Za-z0-9_-]');
+const errorCode = rule(matches(ERROR_CODE_PATTERN), 'an error code');
+const sid = rule(matches(SID_PATTERN), '1 to 128 visible ASCII');
+/** An offset is a position only with its epoch (§3.2). */
+const offset: Check = (v, field, l, src) =>
+  src.epoch === undefined ? fail(field, 'no offset without an epoch', v) : uint(v, field, l, src);
+/** Payloads are JSON values or byte arrays (§6, §7); the codecs already checked them. */
+const data: Check = (v) => v;
+
+/** Checks `v` as an object with `fields`, and builds a fresh one with only those fields. */
+function object(v: unknown, field: string, l: ProtocolLimits, fields: readonly FieldRule[]) {
+  if (!isRecord(v)) fail(field, 'an object', v);
+  const out: Record<string, unknown> = {};
+  for (const [name, check, optional] of fields) {
+    const value = v[name];
+    if (!(optional && value === undefined)) out[name] = check(value, `${field}.${name}`, l, v);
   }
-  return v;
+  return out;
 }
 
-function positive(v: unknown, field: string): number {
-  const n = uint(v, field);
-  if (n < 1) fail(field, 'an integer of at least 1', v);
-  return n;
-}
+const nested =
+  (fields: readonly FieldRule[], expected = 'an object'): Check =>
+  (v, field, l) => {
+    if (!isRecord(v)) fail(field, expected, v);
+    return object(v, field, l, fields);
+  };
 
-function finite(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    fail(field, 'a finite number >= 0', v);
-  }
-  return v;
-}
+const list =
+  (item: Check, max: (l: ProtocolLimits) => number): Check =>
+  (v, field, l) => {
+    if (!Array.isArray(v) || v.length > max(l)) {
+      fail(field, `an array of at most ${max(l)} items`, v);
+    }
+    return v.map((x: unknown, i) => item(x, `${field}[${i}]`, l, {}));
+  };
 
-function bool(v: unknown, field: string): boolean {
-  if (typeof v !== 'boolean') fail(field, 'a boolean', v);
-  return v;
-}
+const wireError = nested(
+  [
+    ['code', errorCode],
+    ['message', message],
+  ],
+  'an object { code, message }',
+);
 
-function text(v: unknown, field: string, max: number): string {
-  if (typeof v !== 'string' || v.length > max) fail(field, `a string of at most ${max}`, v);
-  return v;
-}
+const subscribeResult: Check = (v, field, l) => {
+  const r = object(v, field, l, [
+    ['topic', topic],
+    ['ok', bool],
+  ]);
+  const rest: readonly FieldRule[] = r.ok
+    ? [
+        ['epoch', epoch],
+        ['offset', uint],
+        ['recovered', bool],
+      ]
+    : [['error', wireError]];
+  return { ...r, ...object(v, field, l, rest) };
+};
 
-function typeName(v: unknown, field: string, limits: ProtocolLimits): string {
-  if (
-    typeof v !== 'string' ||
-    v.length === 0 ||
-    v.length > limits.maxTypeLength ||
-    CONTROL.test(v) ||
-    hasLoneSurrogate(v)
-  ) {
-    fail(
-      field,
-      `a type name of 1 to ${limits.maxTypeLength} characters without controls or lone surrogates`,
-      v,
-    );
-  }
-  return v;
-}
+const helloSubs = list(
+  nested([
+    ['topic', topic],
+    ['epoch', epoch, 1],
+    ['offset', offset, 1],
+  ]),
+  (l) => l.maxHelloSubs,
+);
 
-function pattern(v: unknown, field: string, re: RegExp, what: string): string {
-  if (typeof v !== 'string' || !re.test(v)) fail(field, what, v);
-  return v;
-}
+/** Every kind's fields, in the order of its table in the spec. */
+const KINDS: Record<Envelope['k'], readonly FieldRule[]> = {
+  hello: [
+    ['cid', clientId],
+    ['token', token, 1],
+    ['floor', uint, 1],
+    ['subs', helloSubs, 1],
+  ],
+  msg: [
+    ['id', uint],
+    ['type', typeName],
+    ['data', data, 1],
+  ],
+  vol: [
+    ['type', typeName],
+    ['data', data, 1],
+  ],
+  sub: [
+    ['id', uint],
+    ['topic', topic],
+    ['epoch', epoch, 1],
+    ['offset', offset, 1],
+  ],
+  unsub: [
+    ['id', uint],
+    ['topic', topic],
+  ],
+  pub: [
+    ['id', uint],
+    ['topic', topic],
+    ['data', data, 1],
+  ],
+  bcast: [
+    ['id', uint],
+    ['type', typeName],
+    ['data', data, 1],
+  ],
+  to: [
+    ['id', uint],
+    ['cid', clientId],
+    ['type', typeName],
+    ['data', data, 1],
+  ],
+  ping: [['ts', finite]],
+  pong: [['ts', finite]],
+  welcome: [
+    ['sid', sid],
+    ['resumed', bool],
+    [
+      'hb',
+      nested([
+        ['interval', positive],
+        ['timeout', positive],
+      ]),
+    ],
+    [
+      'limits',
+      nested([
+        ['maxBytes', positive],
+        ['maxInFlight', positive],
+      ]),
+    ],
+    ['ttl', uint],
+    ['subs', list(subscribeResult, (l) => l.maxHelloSubs), 1],
+  ],
+  // `ok` decides the rest: `data` on success, `err` on failure (see validateEnvelope).
+  ack: [
+    ['id', uint],
+    ['ok', bool],
+  ],
+  push: [
+    ['type', typeName],
+    ['from', clientId, 1],
+    ['data', data, 1],
+  ],
+  event: [
+    ['topic', topic],
+    ['epoch', epoch],
+    ['offset', positive],
+    ['ts', uint],
+    ['data', data, 1],
+  ],
+  goaway: [
+    ['after', uint],
+    ['reason', message, 1],
+  ],
+  error: [['err', wireError]],
+};
 
 /**
  * Checks a topic name against §3.2. Exported so clients and servers reject bad names before
  * anything reaches the wire.
  */
 export function validateTopic(v: unknown, limits: ProtocolLimits, field = 'topic'): string {
-  if (
-    typeof v !== 'string' ||
-    v.length === 0 ||
-    v.length > limits.maxTopicLength ||
-    !TOPIC_PATTERN.test(v)
-  ) {
-    fail(
-      field,
-      `a topic of 1 to ${limits.maxTopicLength} characters from [A-Za-z0-9_.:/@=+,~-]`,
-      v,
-      'PROTOCOL_INVALID_TOPIC',
-    );
-  }
-  return v;
+  return topic(v, field, limits, {}) as string;
 }
 
 /** Checks a client id against §3.2. */
 export function validateClientId(v: unknown, field = 'cid'): string {
-  return pattern(v, field, CLIENT_ID_PATTERN, '8 to 64 characters from [A-Za-z0-9_-]');
+  return clientId(v, field, undefined as never, {}) as string;
 }
-
-function epoch(v: unknown, field: string): string {
-  return pattern(v, field, EPOCH_PATTERN, '1 to 64 characters from [A-Za-z0-9_-]');
-}
-
-function wireError(v: unknown, field: string): { code: string; message: string } {
-  if (!isRecord(v)) fail(field, 'an object { code, message }', v);
-  return {
-    code: pattern(v.code, `${field}.code`, ERROR_CODE_PATTERN, 'an error code'),
-    message: text(v.message, `${field}.message`, MAX_TEXT_LENGTH),
-  };
-}
-
-function record(v: unknown, field: string): Record<string, unknown> {
-  if (!isRecord(v)) fail(field, 'an object', v);
-  return v;
-}
-
-function list(v: unknown, field: string, max: number): unknown[] {
-  if (!Array.isArray(v) || v.length > max) fail(field, `an array of at most ${max} items`, v);
-  return v;
-}
-
-/** Copies `data` when present; JSON values and byte arrays are both accepted (§6, §7). */
-function withData<T extends object>(out: T, src: Record<string, unknown>): T {
-  if (src.data !== undefined) (out as { data?: unknown }).data = src.data;
-  return out;
-}
-
-type Validator = (src: Record<string, unknown>, limits: ProtocolLimits) => Envelope;
-
-const validators: { [K in Envelope['k']]: Validator } = {
-  hello(s, l) {
-    const out: Record<string, unknown> = { k: 'hello', cid: validateClientId(s.cid, 'hello.cid') };
-    if (s.token !== undefined) out.token = text(s.token, 'hello.token', l.maxTokenLength);
-    if (s.floor !== undefined) out.floor = uint(s.floor, 'hello.floor');
-    if (s.subs !== undefined) {
-      out.subs = list(s.subs, 'hello.subs', l.maxHelloSubs).map((item, i) => {
-        const f = `hello.subs[${i}]`;
-        const r = record(item, f);
-        const sub: Record<string, unknown> = { topic: validateTopic(r.topic, l, `${f}.topic`) };
-        if (r.epoch !== undefined) sub.epoch = epoch(r.epoch, `${f}.epoch`);
-        if (r.offset !== undefined) {
-          if (r.epoch === undefined) fail(`${f}.offset`, 'no offset without an epoch', r.offset);
-          sub.offset = uint(r.offset, `${f}.offset`);
-        }
-        return sub;
-      });
-    }
-    return out as unknown as Envelope;
-  },
-  msg: (s, l) =>
-    withData({ k: 'msg', id: uint(s.id, 'msg.id'), type: typeName(s.type, 'msg.type', l) }, s),
-  vol: (s, l) => withData({ k: 'vol', type: typeName(s.type, 'vol.type', l) }, s),
-  sub(s, l) {
-    const out: Record<string, unknown> = {
-      k: 'sub',
-      id: uint(s.id, 'sub.id'),
-      topic: validateTopic(s.topic, l, 'sub.topic'),
-    };
-    if (s.epoch !== undefined) out.epoch = epoch(s.epoch, 'sub.epoch');
-    if (s.offset !== undefined) {
-      if (s.epoch === undefined) fail('sub.offset', 'no offset without an epoch', s.offset);
-      out.offset = uint(s.offset, 'sub.offset');
-    }
-    return out as unknown as Envelope;
-  },
-  unsub: (s, l) => ({
-    k: 'unsub',
-    id: uint(s.id, 'unsub.id'),
-    topic: validateTopic(s.topic, l, 'unsub.topic'),
-  }),
-  pub: (s, l) =>
-    withData(
-      { k: 'pub', id: uint(s.id, 'pub.id'), topic: validateTopic(s.topic, l, 'pub.topic') },
-      s,
-    ),
-  bcast: (s, l) =>
-    withData(
-      { k: 'bcast', id: uint(s.id, 'bcast.id'), type: typeName(s.type, 'bcast.type', l) },
-      s,
-    ),
-  to: (s, l) =>
-    withData(
-      {
-        k: 'to',
-        id: uint(s.id, 'to.id'),
-        cid: validateClientId(s.cid, 'to.cid'),
-        type: typeName(s.type, 'to.type', l),
-      },
-      s,
-    ),
-  ping: (s) => ({ k: 'ping', ts: finite(s.ts, 'ping.ts') }),
-  pong: (s) => ({ k: 'pong', ts: finite(s.ts, 'pong.ts') }),
-  welcome(s, l) {
-    // Fields are checked in the order of the spec's table (§3.6), nested objects included.
-    const sid = pattern(s.sid, 'welcome.sid', /^[\x21-\x7e]{1,128}$/, '1 to 128 visible ASCII');
-    const resumed = bool(s.resumed, 'welcome.resumed');
-    const hb = record(s.hb, 'welcome.hb');
-    const interval = positive(hb.interval, 'welcome.hb.interval');
-    const timeout = positive(hb.timeout, 'welcome.hb.timeout');
-    const lim = record(s.limits, 'welcome.limits');
-    const maxBytes = positive(lim.maxBytes, 'welcome.limits.maxBytes');
-    const maxInFlight = positive(lim.maxInFlight, 'welcome.limits.maxInFlight');
-    const out: Record<string, unknown> = {
-      k: 'welcome',
-      sid,
-      resumed,
-      hb: { interval, timeout },
-      limits: { maxBytes, maxInFlight },
-      ttl: uint(s.ttl, 'welcome.ttl'),
-    };
-    if (s.subs !== undefined) {
-      out.subs = list(s.subs, 'welcome.subs', l.maxHelloSubs).map((item, i) =>
-        validateSubscribeResult(item, l, `welcome.subs[${i}]`),
-      );
-    }
-    return out as unknown as Envelope;
-  },
-  ack(s) {
-    const id = uint(s.id, 'ack.id');
-    const ok = bool(s.ok, 'ack.ok');
-    if (ok) return withData({ k: 'ack', id, ok: true } as const, s);
-    return { k: 'ack', id, ok: false, err: wireError(s.err, 'ack.err') };
-  },
-  push(s, l) {
-    const out: Record<string, unknown> = { k: 'push', type: typeName(s.type, 'push.type', l) };
-    if (s.from !== undefined) out.from = validateClientId(s.from, 'push.from');
-    return withData(out, s) as unknown as Envelope;
-  },
-  event: (s, l) =>
-    withData(
-      {
-        k: 'event',
-        topic: validateTopic(s.topic, l, 'event.topic'),
-        epoch: epoch(s.epoch, 'event.epoch'),
-        offset: positive(s.offset, 'event.offset'),
-        ts: uint(s.ts, 'event.ts'),
-      },
-      s,
-    ),
-  goaway(s) {
-    const out: Record<string, unknown> = { k: 'goaway', after: uint(s.after, 'goaway.after') };
-    if (s.reason !== undefined) out.reason = text(s.reason, 'goaway.reason', MAX_TEXT_LENGTH);
-    return out as unknown as Envelope;
-  },
-  error: (s) => ({ k: 'error', err: wireError(s.err, 'error.err') }),
-};
 
 /**
  * Validates one subscription result (in `welcome.subs`, or the `data` of a `sub` receipt,
@@ -307,18 +320,7 @@ export function validateSubscribeResult(
   limits: ProtocolLimits,
   field = 'result',
 ): SubscribeResult {
-  const r = record(v, field);
-  const topic = validateTopic(r.topic, limits, `${field}.topic`);
-  if (bool(r.ok, `${field}.ok`)) {
-    return {
-      topic,
-      ok: true,
-      epoch: epoch(r.epoch, `${field}.epoch`),
-      offset: uint(r.offset, `${field}.offset`),
-      recovered: bool(r.recovered, `${field}.recovered`),
-    };
-  }
-  return { topic, ok: false, error: wireError(r.error, `${field}.error`) };
+  return subscribeResult(v, field, limits, {}) as SubscribeResult;
 }
 
 const clientKinds: ReadonlySet<string> = new Set(CLIENT_KINDS);
@@ -353,5 +355,12 @@ export function validateEnvelope(
   if (!allowed.has(kind)) {
     fail('k', `a ${from} kind (${[...allowed].join(', ')})`, kind, 'PROTOCOL_UNKNOWN_KIND');
   }
-  return validators[kind as Envelope['k']](value, limits);
+  const out = object(value, kind, limits, KINDS[kind as Envelope['k']]);
+  if (kind === 'ack') {
+    Object.assign(
+      out,
+      object(value, kind, limits, [out.ok ? ['data', data, 1] : ['err', wireError]]),
+    );
+  }
+  return { k: kind, ...out } as Envelope;
 }
