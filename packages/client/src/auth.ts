@@ -33,10 +33,10 @@ export class AuthState {
     try {
       token = typeof auth === 'function' ? await auth() : auth;
     } catch (cause) {
-      throw clientError('AUTH_FAILED', 'options.auth threw; retrying with backoff', { cause });
+      throw clientError('AUTH_FAILED', 'options.auth threw', { cause });
     }
     if (token !== undefined && typeof token !== 'string') {
-      throw clientError('AUTH_FAILED', `options.auth returned ${typeof token}, not a string`);
+      throw clientError('AUTH_FAILED', `options.auth: expected a string, got ${typeof token}`);
     }
     if (token !== undefined && this.refused.has(token)) {
       throw clientError(

@@ -16,7 +16,7 @@ import { defer } from './defer.js';
 import { encodeEnvelope } from './encoding.js';
 import { AckwireClientError, clientError } from './errors.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
-import { Outbox, type OutboxEntry, type OutboxKind } from './outbox.js';
+import { Outbox, tooLarge, type OutboxEntry, type OutboxKind } from './outbox.js';
 import { Session, type Emit } from './session.js';
 import type { ClientState } from './state.js';
 import { SubscriptionRegistry, type Subscription, type TopicHandler } from './subscriptions.js';
@@ -212,12 +212,7 @@ export class AckwireClient<
   ): boolean {
     if (this.session.state === 'closed') throw this.session.closedError();
     const { frame, bytes } = encodeEnvelope(withData({ k: 'vol', type }, args[0]), this.opts);
-    if (bytes > this.outbox.maxBytes) {
-      throw clientError(
-        'MESSAGE_TOO_LARGE',
-        `volatile ${type}: ${bytes} bytes exceeds maxBytes ${this.outbox.maxBytes}`,
-      );
-    }
+    if (bytes > this.outbox.maxBytes) throw tooLarge(bytes, this.outbox.maxBytes);
     return this.session.writeFrame(frame, bytes);
   }
 
@@ -315,12 +310,7 @@ export class AckwireClient<
       return Promise.reject(toError(error));
     }
     if (encoded.bytes > this.outbox.maxBytes) {
-      return Promise.reject(
-        clientError(
-          'MESSAGE_TOO_LARGE',
-          `${kind}: ${encoded.bytes} bytes exceeds maxBytes ${this.outbox.maxBytes}`,
-        ),
-      );
+      return Promise.reject(tooLarge(encoded.bytes, this.outbox.maxBytes));
     }
     const now = this.opts.clock.now();
     const ttl = this.session.info?.ttl;
@@ -394,7 +384,7 @@ export class AckwireClient<
   private listenerError(cause: unknown): void {
     this.emit(
       'error',
-      clientError('LISTENER_ERROR', `an event listener threw: ${String(cause)}`, { cause }),
+      clientError('LISTENER_ERROR', `listener threw: ${String(cause)}`, { cause }),
     );
   }
 

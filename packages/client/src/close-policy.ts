@@ -47,8 +47,7 @@ export function decideAfterClose(facts: CloseFacts): CloseDecision {
   const detail = facts.reason ? `: ${facts.reason}` : '';
   const options = { closeCode: code };
   if (code === CloseCode.UNAUTHORIZED) {
-    const message = `the server refused the auth token (close 4001${detail})`;
-    const error = clientError('AUTH_REJECTED', message, options);
+    const error = clientError('AUTH_REJECTED', `token refused${detail}`, options);
     if (facts.authRejected()) {
       // Only that token is dead: ask `auth` for a fresh one, after a backoff (no storm).
       const delayMs = backoffDelay(facts.attempt, facts.backoff, facts.random);
@@ -57,16 +56,11 @@ export function decideAfterClose(facts: CloseFacts): CloseDecision {
     return { action: 'stop', error, reason: 'auth-rejected' };
   }
   if (code === CloseCode.UNSUPPORTED_VERSION) {
-    const message = `the server does not speak ${SUBPROTOCOL}${detail}`;
-    const error = clientError('VERSION_UNSUPPORTED', message, options);
+    const error = clientError('VERSION_UNSUPPORTED', `${SUBPROTOCOL} refused${detail}`, options);
     return { action: 'stop', error, reason: 'version-unsupported' };
   }
-  const message = `the server closed with fatal code ${code}${detail}`;
-  return {
-    action: 'stop',
-    error: clientError('FATAL_CLOSE', message, options),
-    reason: 'fatal-close',
-  };
+  const error = clientError('FATAL_CLOSE', `close ${code}${detail}`, options);
+  return { action: 'stop', error, reason: 'fatal-close' };
 }
 
 /**

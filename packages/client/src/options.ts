@@ -5,7 +5,7 @@
 import { DEFAULT_LIMITS, type ProtocolLimits } from '@ackwire/protocol';
 import type { RandomSource } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
-import { clientError } from './errors.js';
+import { clientError, type AckwireClientError } from './errors.js';
 import type { LifecycleTarget } from './lifecycle.js';
 import type { WebSocketConstructor } from './websocket.js';
 
@@ -186,77 +186,43 @@ export interface ResolvedOptions extends Omit<
   decodeLimits: ProtocolLimits;
 }
 
-const POSITIVE: readonly (keyof ClientOptions)[] = [
-  'sendTimeoutMs',
-  'receiptTimeoutMs',
-  'maxAttempts',
-  'maxQueue',
-  'maxQueueBytes',
-  'maxInFlight',
-  'maxMessageBytes',
-  'backoffBaseMs',
-  'backoffCapMs',
-  'heartbeatIntervalMs',
-  'heartbeatTimeoutMs',
-  'connectTimeoutMs',
-  'highWaterMark',
-];
-
 /**
- * Applies {@link DEFAULT_CLIENT_OPTIONS} to `options` and checks every value.
+ * Applies {@link DEFAULT_CLIENT_OPTIONS} to `options` and checks every value. Every numeric
+ * option must be a number > 0, except `lowWaterMark`, which may be 0.
  * @throws AckwireClientError `INVALID_ARGUMENT` naming the offending option.
  */
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   const d = DEFAULT_CLIENT_OPTIONS;
-  const o: ResolvedOptions = {
-    WebSocket: options.WebSocket,
-    auth: options.auth,
-    clientId: options.clientId,
-    lifecycle: options.lifecycle,
-    autoConnect: options.autoConnect ?? d.autoConnect,
-    sendTimeoutMs: options.sendTimeoutMs ?? d.sendTimeoutMs,
-    receiptTimeoutMs: options.receiptTimeoutMs ?? d.receiptTimeoutMs,
-    maxAttempts: options.maxAttempts ?? d.maxAttempts,
-    maxQueue: options.maxQueue ?? d.maxQueue,
-    maxQueueBytes: options.maxQueueBytes ?? d.maxQueueBytes,
-    overflow: options.overflow ?? d.overflow,
-    maxInFlight: options.maxInFlight ?? d.maxInFlight,
-    maxMessageBytes: options.maxMessageBytes ?? d.maxMessageBytes,
-    backoffBaseMs: options.backoffBaseMs ?? d.backoffBaseMs,
-    backoffCapMs: options.backoffCapMs ?? d.backoffCapMs,
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? d.heartbeatIntervalMs,
-    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? d.heartbeatTimeoutMs,
-    connectTimeoutMs: options.connectTimeoutMs ?? d.connectTimeoutMs,
-    highWaterMark: options.highWaterMark ?? d.highWaterMark,
-    lowWaterMark: options.lowWaterMark ?? d.lowWaterMark,
-    decodeLimits: { ...d.decodeLimits, ...options.decodeLimits },
-    clock: options.clock ?? d.clock,
-    random: options.random ?? d.random,
-  };
-  for (const key of POSITIVE) {
-    const v = o[key as 'maxQueue'];
-    if (typeof v !== 'number' || Number.isNaN(v) || v <= 0) {
-      throw clientError('INVALID_ARGUMENT', `options.${key}: expected a number > 0, got ${v}`);
+  const o: Record<string, unknown> = { ...options };
+  for (const [key, fallback] of Object.entries(d)) {
+    o[key] ??= fallback;
+    const v = o[key];
+    if (
+      typeof fallback === 'number' &&
+      key !== 'lowWaterMark' &&
+      !(typeof v === 'number' && v > 0)
+    ) {
+      throw invalid(key, 'a number > 0', v);
     }
   }
-  if (
-    typeof o.lowWaterMark !== 'number' ||
-    o.lowWaterMark < 0 ||
-    o.lowWaterMark > o.highWaterMark
-  ) {
-    throw clientError(
-      'INVALID_ARGUMENT',
-      `options.lowWaterMark: expected 0 to highWaterMark, got ${String(o.lowWaterMark)}`,
-    );
+  o.decodeLimits = { ...d.decodeLimits, ...options.decodeLimits };
+  const r = o as unknown as ResolvedOptions;
+  const low = r.lowWaterMark;
+  if (typeof low !== 'number' || low < 0 || low > r.highWaterMark) {
+    throw invalid('lowWaterMark', '0 to highWaterMark', low);
   }
-  if (o.overflow !== 'reject' && o.overflow !== 'drop-oldest') {
-    throw clientError(
-      'INVALID_ARGUMENT',
-      `options.overflow: expected 'reject' or 'drop-oldest', got ${String(o.overflow)}`,
-    );
+  if (r.overflow !== 'reject' && r.overflow !== 'drop-oldest') {
+    throw invalid('overflow', "'reject' or 'drop-oldest'", r.overflow);
   }
-  if (o.auth !== undefined && typeof o.auth !== 'string' && typeof o.auth !== 'function') {
-    throw clientError('INVALID_ARGUMENT', 'options.auth: expected a string or a function');
+  if (r.auth !== undefined && typeof r.auth !== 'string' && typeof r.auth !== 'function') {
+    throw invalid('auth', 'a string or a function', typeof r.auth);
   }
-  return o;
+  return r;
+}
+
+function invalid(key: string, expected: string, got: unknown): AckwireClientError {
+  return clientError(
+    'INVALID_ARGUMENT',
+    `options.${key}: expected ${expected}, got ${String(got)}`,
+  );
 }

@@ -132,38 +132,23 @@ export class Outbox {
    */
   add(entry: OutboxEntry): void {
     if (entry.id !== this.lastId + 1) {
-      throw new Error(`ackwire client: outbox expected id ${this.lastId + 1}, got ${entry.id}`);
+      throw new Error(`outbox: id ${entry.id} out of order`);
     }
     if (entry.bytes > this.limits.maxQueueBytes) {
-      throw clientError(
-        'QUEUE_FULL',
-        `outbox: a message of ${entry.bytes} bytes can never fit in maxQueueBytes ${this.limits.maxQueueBytes}`,
-      );
+      throw clientError('QUEUE_FULL', `${entry.bytes} bytes can never fit maxQueueBytes`);
     }
     while (!this.hasRoom(entry.bytes)) {
       const victim = this.limits.overflow === 'drop-oldest' ? this.oldestQueued() : undefined;
       if (!victim) {
-        throw clientError(
-          'QUEUE_FULL',
-          `outbox: full (${this.queued.size + this.inFlight.size} messages, ${this.totalBytes} bytes; maxQueue ${this.limits.maxQueue}, maxQueueBytes ${this.limits.maxQueueBytes})`,
-        );
+        throw clientError('QUEUE_FULL', 'outbox full');
       }
-      this.fail(
-        victim,
-        clientError(
-          'DROPPED',
-          `message ${victim.id} was evicted from the full outbox (overflow: 'drop-oldest')`,
-        ),
-      );
+      this.fail(victim, clientError('DROPPED', `message ${victim.id}: evicted (drop-oldest)`));
     }
     this.lastId = entry.id;
     this.queued.set(entry.id, entry);
     this.totalBytes += entry.bytes;
     const timer = new Timer(this.clock, () => {
-      this.fail(
-        entry,
-        clientError('TIMEOUT', `message ${entry.id}: no receipt before its deadline`),
-      );
+      this.fail(entry, clientError('TIMEOUT', `message ${entry.id}: no receipt in time`));
     });
     this.timers.set(entry.id, timer);
     timer.start(entry.deadline - this.clock.now());
@@ -194,25 +179,10 @@ export class Outbox {
     for (const entry of this.queued.values()) {
       if (entry.id >= this.floor + this.window) break;
       if (entry.bytes > this.maxBytes) {
-        this.fail(
-          entry,
-          clientError(
-            'MESSAGE_TOO_LARGE',
-            `message ${entry.id}: ${entry.bytes} bytes exceeds the server's maxBytes ${this.maxBytes}`,
-          ),
-        );
+        this.fail(entry, tooLarge(entry.bytes, this.maxBytes));
         continue;
       }
-      if (entry.attempts >= this.limits.maxAttempts) {
-        this.fail(
-          entry,
-          clientError(
-            'RETRIES_EXHAUSTED',
-            `message ${entry.id}: written ${entry.attempts} times without a receipt`,
-          ),
-        );
-        continue;
-      }
+      if (this.exhausted(entry)) continue;
       if (!this.hooks.write(entry)) break;
       entry.attempts++;
       entry.writtenAt = this.clock.now();
@@ -233,17 +203,7 @@ export class Outbox {
    * the server answers with the stored (or awaited) receipt and never processes twice (§3).
    */
   rewrite(entry: OutboxEntry): void {
-    if (this.inFlight.get(entry.id) !== entry) return;
-    if (entry.attempts >= this.limits.maxAttempts) {
-      this.fail(
-        entry,
-        clientError(
-          'RETRIES_EXHAUSTED',
-          `message ${entry.id}: written ${entry.attempts} times without a receipt`,
-        ),
-      );
-      return;
-    }
+    if (this.inFlight.get(entry.id) !== entry || this.exhausted(entry)) return;
     entry.probedAt = undefined;
     if (!this.hooks.write(entry)) return;
     entry.attempts++;
@@ -306,6 +266,15 @@ export class Outbox {
     return oldest;
   }
 
+  /** Fails `entry` with `RETRIES_EXHAUSTED` when its attempt budget is spent. */
+  private exhausted(entry: OutboxEntry): boolean {
+    const spent = entry.attempts >= this.limits.maxAttempts;
+    if (spent) {
+      this.fail(entry, clientError('RETRIES_EXHAUSTED', `message ${entry.id}: no receipt`));
+    }
+    return spent;
+  }
+
   private fail(entry: OutboxEntry, error: Error): void {
     this.remove(entry);
     entry.reject(error);
@@ -318,4 +287,9 @@ export class Outbox {
     this.timers.get(entry.id)?.stop();
     this.timers.delete(entry.id);
   }
+}
+
+/** `MESSAGE_TOO_LARGE` for a frame of `bytes` over the `max` the server (or option) allows. @internal */
+export function tooLarge(bytes: number, max: number): AckwireClientError {
+  return clientError('MESSAGE_TOO_LARGE', `${bytes} bytes exceeds maxBytes ${max}`);
 }

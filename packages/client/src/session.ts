@@ -185,8 +185,7 @@ export class Session {
     const WS =
       this.opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (typeof WS !== 'function') {
-      const message = 'no WebSocket: pass options.WebSocket (e.g. from the ws package)';
-      this.fail(clientError('NO_WEBSOCKET', message), 'fatal-close');
+      this.fail(clientError('NO_WEBSOCKET', 'no WebSocket: pass options.WebSocket'), 'fatal-close');
       return;
     }
     try {
@@ -201,8 +200,7 @@ export class Session {
         },
       });
     } catch (cause) {
-      const message = `the WebSocket constructor refused ${this.url.href}`;
-      this.fail(clientError('INVALID_URL', message, { cause }), 'fatal-close');
+      this.fail(clientError('INVALID_URL', `refused: ${this.url.href}`, { cause }), 'fatal-close');
       return;
     }
   }
@@ -226,8 +224,7 @@ export class Session {
     if (conn.protocol !== SUBPROTOCOL) {
       this.conn = undefined;
       conn.drop(CloseCode.UNSUPPORTED_VERSION, `${SUBPROTOCOL} required`);
-      const message = `the server selected subprotocol "${conn.protocol}", not ${SUBPROTOCOL}`;
-      const error = clientError('VERSION_UNSUPPORTED', message);
+      const error = clientError('VERSION_UNSUPPORTED', `subprotocol: got "${conn.protocol}"`);
       this.fail(error, 'version-unsupported', CloseCode.UNSUPPORTED_VERSION);
       return;
     }
@@ -243,10 +240,7 @@ export class Session {
     if (isVersionRefusal(message)) {
       this.conn = undefined;
       conn.drop(CloseCode.NORMAL);
-      const error = clientError(
-        'VERSION_UNSUPPORTED',
-        `the server refused ${SUBPROTOCOL}: ${message}`,
-      );
+      const error = clientError('VERSION_UNSUPPORTED', message);
       this.fail(error, 'version-unsupported');
     }
   }

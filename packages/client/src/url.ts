@@ -10,7 +10,7 @@
  *   content with an opaque failure that would otherwise look like a network error forever.
  * - Fragments are dropped: RFC 6455 §3 forbids them in WebSocket URIs.
  */
-import { clientError } from './errors.js';
+import { clientError, type AckwireClientError, type ClientErrorCode } from './errors.js';
 
 /** The part of `window.location` the resolver reads. */
 export interface LocationLike {
@@ -41,7 +41,7 @@ function parse(input: string, base?: string): ParsedUrl | undefined {
   // types, so it is looked up on globalThis.
   const URLCtor = (globalThis as unknown as { URL: UrlConstructor }).URL;
   try {
-    return base === undefined ? new URLCtor(input) : new URLCtor(input, base);
+    return new URLCtor(input, base);
   } catch {
     return undefined;
   }
@@ -65,47 +65,25 @@ export function resolveUrl(
   input: string,
   location: LocationLike | undefined = pageLocation(),
 ): ResolvedUrl {
-  if (typeof input !== 'string' || input.trim() === '') {
-    throw clientError(
-      'INVALID_URL',
-      'url: expected a ws:, wss:, http:, https: or relative URL, got an empty value',
-    );
-  }
-  const trimmed = input.trim();
-  let url: ParsedUrl | undefined;
-  if (ABSOLUTE.test(trimmed)) {
-    url = parse(trimmed);
-  } else {
-    if (!location) {
-      throw clientError(
-        'INVALID_URL',
-        `url: "${trimmed}" is relative, but there is no page location to resolve it against; pass an absolute ws: or wss: URL`,
-      );
-    }
-    url = parse(trimmed, location.href);
-  }
-  if (!url) throw clientError('INVALID_URL', `url: "${trimmed}" is not a valid URL`);
-
-  let protocol = url.protocol;
-  if (protocol === 'http:') protocol = 'ws:';
-  else if (protocol === 'https:') protocol = 'wss:';
-  if (protocol !== 'ws:' && protocol !== 'wss:') {
-    throw clientError(
-      'INVALID_URL',
-      `url: expected a ws:, wss:, http: or https: URL, got ${url.protocol}`,
-    );
-  }
+  const trimmed = typeof input === 'string' ? input.trim() : '';
+  const refuse = (why: string, code: ClientErrorCode = 'INVALID_URL'): AckwireClientError =>
+    clientError(code, `url "${trimmed}": ${why}`);
+  if (!trimmed) throw refuse('expected a ws:, wss:, http:, https: or relative URL');
+  const relative = !ABSOLUTE.test(trimmed);
+  if (relative && !location) throw refuse('relative, with no page location; use ws: or wss:');
+  const url = parse(trimmed, relative ? location?.href : undefined);
+  if (!url) throw refuse('not a valid URL');
+  // http: and https: map to ws: and wss:.
+  const protocol = url.protocol.replace(/^http/, 'ws');
+  if (protocol !== 'ws:' && protocol !== 'wss:') throw refuse(`unsupported scheme ${url.protocol}`);
   if (protocol === 'ws:' && location?.protocol === 'https:') {
-    throw clientError(
-      'INSECURE_URL',
-      `url: "${trimmed}" is an unencrypted ws: URL on an https: page; browsers block this as mixed content. Use wss:`,
-    );
+    // Browsers block it as mixed content, with an opaque failure.
+    throw refuse('ws: on an https: page; use wss:', 'INSECURE_URL');
   }
   // Re-parse with the WebSocket scheme so default ports normalise (":80" on ws, ":443" on wss).
-  const rest = url.href.slice(url.protocol.length);
-  const final = parse(protocol + rest);
-  if (!final) throw clientError('INVALID_URL', `url: "${trimmed}" is not a valid URL`);
-  const href = final.hash ? final.href.slice(0, final.href.length - final.hash.length) : final.href;
+  const final = parse(protocol + url.href.slice(url.protocol.length));
+  if (!final) throw refuse('not a valid URL');
+  const href = final.hash ? final.href.slice(0, -final.hash.length) : final.href;
   const secure = protocol === 'wss:';
   return { href, secure, port: final.port === '' ? (secure ? 443 : 80) : Number(final.port) };
 }
