@@ -17,10 +17,14 @@ const MAX_REJECTIONS = 3;
 export class AuthState {
   /** The token sent in the current attempt's hello. */
   token: string | undefined;
-  private readonly refused = new Set<string>();
-  private rejections = 0;
+  readonly #refused = new Set<string>();
+  #rejections = 0;
 
-  constructor(private readonly auth: ClientOptions['auth']) {}
+  readonly #auth: ClientOptions['auth'];
+
+  constructor(auth: ClientOptions['auth']) {
+    this.#auth = auth;
+  }
 
   /**
    * Gets the token for a new attempt.
@@ -28,7 +32,7 @@ export class AuthState {
    *   or `AUTH_REJECTED` (it returned a refused token; fatal).
    */
   async next(): Promise<string | undefined> {
-    const auth = this.auth;
+    const auth = this.#auth;
     let token: unknown;
     try {
       token = typeof auth === 'function' ? await auth() : auth;
@@ -38,7 +42,7 @@ export class AuthState {
     if (token !== undefined && typeof token !== 'string') {
       throw clientError('AUTH_FAILED', `options.auth: expected a string, got ${typeof token}`);
     }
-    if (token !== undefined && this.refused.has(token)) {
+    if (token !== undefined && this.#refused.has(token)) {
       throw clientError(
         'AUTH_REJECTED',
         'options.auth returned a token the server already refused',
@@ -50,17 +54,17 @@ export class AuthState {
 
   /** The server refused the current token. Returns true when a fresh token may be tried. */
   rejected(): boolean {
-    if (this.token !== undefined) this.refused.add(this.token);
-    this.rejections++;
+    if (this.token !== undefined) this.#refused.add(this.token);
+    this.#rejections++;
     return (
-      typeof this.auth === 'function' &&
+      typeof this.#auth === 'function' &&
       this.token !== undefined &&
-      this.rejections < MAX_REJECTIONS
+      this.#rejections < MAX_REJECTIONS
     );
   }
 
   /** A session opened: the refusal streak is over. */
   accepted(): void {
-    this.rejections = 0;
+    this.#rejections = 0;
   }
 }

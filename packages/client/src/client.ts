@@ -55,30 +55,30 @@ export class AckwireClient<
   readonly clientId: string;
   /** The resolved WebSocket URL. */
   readonly url: string;
-  private readonly opts: ResolvedOptions;
-  private readonly emitter = new EventEmitter();
-  private readonly outbox: Outbox;
-  private readonly registry: SubscriptionRegistry;
-  private readonly session: Session;
+  readonly #opts: ResolvedOptions;
+  readonly #emitter = new EventEmitter();
+  readonly #outbox: Outbox;
+  readonly #registry: SubscriptionRegistry;
+  readonly #session: Session;
 
   /**
    * @param url - `ws://`, `wss://`, `http(s)://` or a path such as `/rt` (resolved against the page)
    * @throws AckwireClientError `INVALID_URL`, `INSECURE_URL` or `INVALID_ARGUMENT`.
    */
   constructor(url: string, options?: ClientOptions) {
-    this.opts = resolveOptions(options);
+    this.#opts = resolveOptions(options);
     const resolved = resolveUrl(url);
     this.url = resolved.href;
     try {
       this.clientId =
-        this.opts.clientId === undefined
+        this.#opts.clientId === undefined
           ? randomClientId()
-          : validateClientId(this.opts.clientId, 'options.clientId');
+          : validateClientId(this.#opts.clientId, 'options.clientId');
     } catch (cause) {
       throw clientError('INVALID_ARGUMENT', (cause as Error).message, { cause });
     }
-    const o = this.opts;
-    this.outbox = new Outbox(
+    const o = this.#opts;
+    this.#outbox = new Outbox(
       o.clock,
       {
         maxQueue: o.maxQueue,
@@ -87,50 +87,57 @@ export class AckwireClient<
         maxAttempts: o.maxAttempts,
       },
       {
-        write: (e) => this.session.write(e),
+        write: (e) => this.#session.write(e),
         // A settled id may move the window's floor: write what it lets through.
         settled: () => {
-          this.session.flush();
-          this.session.flow.check();
+          this.#session.flush();
+          this.#session.flow.check();
         },
       },
       o.maxInFlight,
       o.maxMessageBytes,
     );
-    this.registry = new SubscriptionRegistry({
-      isOpen: () => this.session.isOpen,
-      sendSub: (topic, position) => this.sendSub(topic, position),
+    this.#registry = new SubscriptionRegistry({
+      isOpen: () => this.#session.isOpen,
+      sendSub: (topic, position) => this.#sendSub(topic, position),
       sendUnsub: (topic) => {
-        this.enqueue('unsub', (id) => ({ k: 'unsub', id, topic }), undefined, topic).catch(
-          (e: unknown) => this.report(e),
+        this.#enqueue('unsub', (id) => ({ k: 'unsub', id, topic }), undefined, topic).catch(
+          (e: unknown) => this.#report(e),
         );
       },
-      listenerError: (e) => this.listenerError(e),
+      listenerError: (e) => this.#listenerError(e),
     });
-    this.session = new Session(resolved, o, this.clientId, this.outbox, this.registry, this.emit);
+    this.#session = new Session(
+      resolved,
+      o,
+      this.clientId,
+      this.#outbox,
+      this.#registry,
+      this.#emit,
+    );
     // Connect on the next microtask, so listeners attached right after construction see
     // every transition from `idle` on.
-    if (o.autoConnect) defer(() => this.session.connect());
+    if (o.autoConnect) defer(() => this.#session.connect());
   }
 
   /** The current state: `idle`, `connecting`, `open`, `reconnecting` or `closed`. */
   get state(): ClientState {
-    return this.session.state;
+    return this.#session.state;
   }
 
   /** The current session as the server granted it, once one was opened. */
   get sessionInfo(): SessionInfo | undefined {
-    return this.session.info;
+    return this.#session.info;
   }
 
   /** Bytes waiting to go out: queued messages plus the socket's send buffer. */
   get bufferedAmount(): number {
-    return this.outbox.queuedBytes + this.session.socketBuffered;
+    return this.#outbox.queuedBytes + this.#session.socketBuffered;
   }
 
   /** Starts connecting when created with `autoConnect: false`; otherwise does nothing. */
   connect(): void {
-    this.session.connect();
+    this.#session.connect();
   }
 
   /**
@@ -138,38 +145,38 @@ export class AckwireClient<
    * every timer and listener, and resolves once the socket closed (or after 1 s at most).
    */
   close(): Promise<void> {
-    return this.session.shutdown(clientError('CLOSED', 'client closed'), 'close');
+    return this.#session.shutdown(clientError('CLOSED', 'client closed'), 'close');
   }
 
   /** Resolves once a session is open (now, if it is); rejects with `CLOSED` on close. */
   ready(): Promise<void> {
-    return this.session.ready();
+    return this.#session.ready();
   }
 
   /** Resolves once the outbox has room and the socket buffer is below the low-water mark. */
   waitForRoom(): Promise<void> {
-    return this.session.waitForRoom();
+    return this.#session.waitForRoom();
   }
 
   /** Listens to an event; returns the undo. */
   on<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): () => void {
-    this.emitter.on(event, listener);
+    this.#emitter.on(event, listener);
     return () => this.off(event, listener);
   }
 
   /** Listens to one occurrence of an event; returns the undo. */
   once<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): () => void {
     const wrapper = (...args: unknown[]): void => {
-      this.emitter.off(event, wrapper);
+      this.#emitter.off(event, wrapper);
       (listener as (...a: unknown[]) => void)(...args);
     };
-    this.emitter.on(event, wrapper);
-    return () => this.emitter.off(event, wrapper);
+    this.#emitter.on(event, wrapper);
+    return () => this.#emitter.off(event, wrapper);
   }
 
   /** Removes a listener added with `on`. */
   off<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): void {
-    this.emitter.off(event, listener);
+    this.#emitter.off(event, listener);
   }
 
   /**
@@ -183,7 +190,7 @@ export class AckwireClient<
     ...args: DataArgs<DataOf<M[K]>>
   ): Promise<Receipt<ResultOf<M[K]>>> {
     const [data, options] = args as [unknown, SendOptions | undefined];
-    return this.enqueue(
+    return this.#enqueue(
       'msg',
       (id) => withData({ k: 'msg', id, type }, data),
       options?.timeoutMs,
@@ -210,10 +217,10 @@ export class AckwireClient<
     type: K,
     ...args: DataArgs<DataOf<M[K]>, never>
   ): boolean {
-    if (this.session.state === 'closed') throw this.session.closedError();
-    const { frame, bytes } = encodeEnvelope(withData({ k: 'vol', type }, args[0]), this.opts);
-    if (bytes > this.outbox.maxBytes) throw tooLarge(bytes, this.outbox.maxBytes);
-    return this.session.writeFrame(frame, bytes);
+    if (this.#session.state === 'closed') throw this.#session.closedError();
+    const { frame, bytes } = encodeEnvelope(withData({ k: 'vol', type }, args[0]), this.#opts);
+    if (bytes > this.#outbox.maxBytes) throw tooLarge(bytes, this.#outbox.maxBytes);
+    return this.#session.writeFrame(frame, bytes);
   }
 
   /** Publishes to a topic's subscribers (acknowledged); resolves with the event's position. */
@@ -222,7 +229,7 @@ export class AckwireClient<
     data: T[K],
     options?: SendOptions,
   ): Promise<StreamPosition> {
-    return this.enqueue(
+    return this.#enqueue(
       'pub',
       (id) => withData({ k: 'pub', id, topic }, data),
       options?.timeoutMs,
@@ -235,7 +242,7 @@ export class AckwireClient<
     data: P[K],
     options?: SendOptions,
   ): Promise<{ count: number }> {
-    return this.enqueue(
+    return this.#enqueue(
       'bcast',
       (id) => withData({ k: 'bcast', id, type }, data),
       options?.timeoutMs,
@@ -249,7 +256,7 @@ export class AckwireClient<
     data: P[K],
     options?: SendOptions,
   ): Promise<void> {
-    return this.enqueue(
+    return this.#enqueue(
       'to',
       (id) => withData({ k: 'to', id, cid: clientId, type }, data),
       options?.timeoutMs,
@@ -263,24 +270,24 @@ export class AckwireClient<
    * @throws AckwireClientError `INVALID_ARGUMENT` (bad topic) or `CLOSED`.
    */
   subscribe<K extends keyof T & string>(topic: K, handler: TopicHandler<T[K]>): Subscription<T[K]> {
-    if (this.session.state === 'closed') throw this.session.closedError();
+    if (this.#session.state === 'closed') throw this.#session.closedError();
     try {
-      validateTopic(topic, this.opts.decodeLimits);
+      validateTopic(topic, this.#opts.decodeLimits);
     } catch (cause) {
       throw clientError('INVALID_ARGUMENT', (cause as Error).message, { cause });
     }
-    return this.registry.add(topic, handler);
+    return this.#registry.add(topic, handler);
   }
 
   /** Counters and gauges for dashboards and tests. */
   stats(): ClientStats {
-    const c = this.session.counters;
+    const c = this.#session.counters;
     return {
-      state: this.session.state,
-      rtt: this.session.heartbeat.rtt,
+      state: this.#session.state,
+      rtt: this.#session.heartbeat.rtt,
       reconnects: c.reconnects,
-      queued: this.outbox.queuedCount,
-      inFlight: this.outbox.inFlightCount,
+      queued: this.#outbox.queuedCount,
+      inFlight: this.#outbox.inFlightCount,
       bytesIn: c.bytesIn,
       bytesOut: c.bytesOut,
       framesIn: c.framesIn,
@@ -290,32 +297,32 @@ export class AckwireClient<
 
   // ------------------------------------------------------------------ internals
 
-  private enqueue(
+  #enqueue(
     kind: OutboxKind,
     build: (id: number) => ClientEnvelope,
     timeoutMs: number | undefined,
     topic?: string,
   ): Promise<{ data: unknown; attempts: number; id: number }> {
-    if (this.session.state === 'closed') return Promise.reject(this.session.closedError());
+    if (this.#session.state === 'closed') return Promise.reject(this.#session.closedError());
     if (timeoutMs !== undefined && !(timeoutMs > 0)) {
       return Promise.reject(
         clientError('INVALID_ARGUMENT', `timeoutMs: expected a number > 0, got ${timeoutMs}`),
       );
     }
-    const id = this.outbox.peekId();
+    const id = this.#outbox.peekId();
     let encoded;
     try {
-      encoded = encodeEnvelope(build(id), this.opts);
+      encoded = encodeEnvelope(build(id), this.#opts);
     } catch (error) {
       return Promise.reject(toError(error));
     }
-    if (encoded.bytes > this.outbox.maxBytes) {
-      return Promise.reject(tooLarge(encoded.bytes, this.outbox.maxBytes));
+    if (encoded.bytes > this.#outbox.maxBytes) {
+      return Promise.reject(tooLarge(encoded.bytes, this.#outbox.maxBytes));
     }
-    const now = this.opts.clock.now();
-    const ttl = this.session.info?.ttl;
+    const now = this.#opts.clock.now();
+    const ttl = this.#session.info?.ttl;
     const timeout = Math.min(
-      timeoutMs ?? this.opts.sendTimeoutMs,
+      timeoutMs ?? this.#opts.sendTimeoutMs,
       ttl !== undefined && ttl > 0 ? ttl : Infinity,
     );
     return new Promise((resolve, reject) => {
@@ -333,40 +340,40 @@ export class AckwireClient<
         ...(topic === undefined ? {} : { topic }),
       };
       try {
-        this.outbox.add(entry);
+        this.#outbox.add(entry);
       } catch (error) {
-        this.session.flow.markBlocked();
+        this.#session.flow.markBlocked();
         reject(toError(error));
         return;
       }
-      this.session.probeIfIdle();
-      this.session.flush();
+      this.#session.probeIfIdle();
+      this.#session.flush();
     });
   }
 
-  private sendSub(topic: string, position: StreamPosition | undefined): Promise<SubscribeResult> {
+  #sendSub(topic: string, position: StreamPosition | undefined): Promise<SubscribeResult> {
     const build = (id: number): ClientEnvelope =>
       position
         ? { k: 'sub', id, topic, epoch: position.epoch, offset: position.offset }
         : { k: 'sub', id, topic };
-    return this.enqueue('sub', build, undefined, topic).then(({ data }) => {
+    return this.#enqueue('sub', build, undefined, topic).then(({ data }) => {
       try {
-        return validateSubscribeResult(data, this.opts.decodeLimits);
+        return validateSubscribeResult(data, this.#opts.decodeLimits);
       } catch (cause) {
         const error = clientError(
           'BAD_SUBSCRIBE_RESULT',
           `subscribe ${topic}: ${(cause as Error).message}`,
           { cause },
         );
-        this.report(error);
+        this.#report(error);
         throw error;
       }
     });
   }
 
   /** Emits to each listener, so one throwing listener neither skips the others nor escapes. */
-  private readonly emit: Emit = (event, ...args) => {
-    for (const listener of this.emitter.listeners(event)) {
+  readonly #emit: Emit = (event, ...args) => {
+    for (const listener of this.#emitter.listeners(event)) {
       try {
         (listener as (...a: unknown[]) => void)(...args);
       } catch (error) {
@@ -376,21 +383,21 @@ export class AckwireClient<
           defer(() => {
             throw error;
           });
-        } else this.listenerError(error);
+        } else this.#listenerError(error);
       }
     }
   };
 
-  private listenerError(cause: unknown): void {
-    this.emit(
+  #listenerError(cause: unknown): void {
+    this.#emit(
       'error',
       clientError('LISTENER_ERROR', `listener threw: ${String(cause)}`, { cause }),
     );
   }
 
-  private report(error: unknown): void {
+  #report(error: unknown): void {
     if (error instanceof AckwireClientError && error.code === 'CLOSED') return;
-    if (error instanceof Error) this.emit('error', error as AckwireClientError);
+    if (error instanceof Error) this.#emit('error', error as AckwireClientError);
   }
 }
 

@@ -34,45 +34,48 @@ const noop = (): void => {};
 
 /** One WebSocket attempt with its attempt id. @internal */
 export class Connection {
-  private readonly socket: WebSocketLike;
-  private detached = false;
-  private readonly onPing = (): void => {
-    if (!this.detached) this.hooks.alive(this);
+  readonly #socket: WebSocketLike;
+  #detached = false;
+  readonly #onPing = (): void => {
+    if (!this.#detached) this.#hooks.alive(this);
   };
 
   /**
    * Creates the socket at once, offering the `ackwire.v1` subprotocol.
    * @throws whatever the WebSocket constructor throws (e.g. a SyntaxError for a bad URL).
    */
+  readonly #hooks: ConnectionHooks;
+
   constructor(
     readonly attempt: number,
     WebSocketCtor: WebSocketConstructor,
     url: string,
-    private readonly hooks: ConnectionHooks,
+    hooks: ConnectionHooks,
   ) {
-    this.socket = new WebSocketCtor(url, [SUBPROTOCOL]);
+    this.#hooks = hooks;
+    this.#socket = new WebSocketCtor(url, [SUBPROTOCOL]);
     // Binary frames as ArrayBuffer everywhere (browsers default to Blob, ws to Buffer).
-    this.socket.binaryType = 'arraybuffer';
-    this.socket.onopen = () => {
-      if (!this.detached) this.hooks.open(this);
+    this.#socket.binaryType = 'arraybuffer';
+    this.#socket.onopen = () => {
+      if (!this.#detached) this.#hooks.open(this);
     };
-    this.socket.onmessage = (event) => {
-      if (!this.detached) this.hooks.frame(this, event.data);
+    this.#socket.onmessage = (event) => {
+      if (!this.#detached) this.#hooks.frame(this, event.data);
     };
-    this.socket.onerror = (event) => {
-      if (!this.detached) this.hooks.error(this, event);
+    this.#socket.onerror = (event) => {
+      if (!this.#detached) this.#hooks.error(this, event);
     };
-    this.socket.onclose = (event: CloseEventLike) => {
-      if (this.detached) return;
-      this.detach();
-      this.hooks.close(this, event.code, event.reason);
+    this.#socket.onclose = (event: CloseEventLike) => {
+      if (this.#detached) return;
+      this.#detach();
+      this.#hooks.close(this, event.code, event.reason);
     };
     // Any received byte is liveness (issue 8): with `ws`, the server's protocol pings count too.
-    this.nodeEvents()?.on('ping', this.onPing);
+    this.#nodeEvents()?.on('ping', this.#onPing);
   }
 
-  private nodeEvents(): NodeStyleEvents | undefined {
-    const s = this.socket as Partial<NodeStyleEvents>;
+  #nodeEvents(): NodeStyleEvents | undefined {
+    const s = this.#socket as Partial<NodeStyleEvents>;
     return typeof s.on === 'function' && typeof s.off === 'function'
       ? (s as NodeStyleEvents)
       : undefined;
@@ -80,24 +83,24 @@ export class Connection {
 
   /** The subprotocol the server selected ('' when none). */
   get protocol(): string {
-    return this.socket.protocol;
+    return this.#socket.protocol;
   }
 
   /** Bytes written but not yet handed to the network. */
   get bufferedAmount(): number {
-    return this.detached ? 0 : this.socket.bufferedAmount;
+    return this.#detached ? 0 : this.#socket.bufferedAmount;
   }
 
   /** True while the socket is OPEN and this attempt is current. */
   get isOpen(): boolean {
-    return !this.detached && this.socket.readyState === ReadyState.OPEN;
+    return !this.#detached && this.#socket.readyState === ReadyState.OPEN;
   }
 
   /** Writes one frame; false when the socket refused it (closing, or not open). */
   send(frame: string | Uint8Array): boolean {
     if (!this.isOpen) return false;
     try {
-      this.socket.send(frame);
+      this.#socket.send(frame);
       return true;
     } catch {
       return false;
@@ -110,9 +113,9 @@ export class Connection {
    * in CLOSING until the OS gives up.
    */
   drop(code: number, reason = '', hard = false): void {
-    if (this.detached) return;
-    this.detach();
-    const s = this.socket;
+    if (this.#detached) return;
+    this.#detach();
+    const s = this.#socket;
     if (s.readyState === ReadyState.CLOSED) return;
     try {
       const terminate = (s as { terminate?: () => void }).terminate;
@@ -129,9 +132,9 @@ export class Connection {
    * close handshake the peer never answers must not hang `client.close()`).
    */
   closeGracefully(code: number, reason: string, waitMs: number, clock: Clock): Promise<void> {
-    if (this.detached) return Promise.resolve();
-    this.detach();
-    const s = this.socket;
+    if (this.#detached) return Promise.resolve();
+    this.#detach();
+    const s = this.#socket;
     if (s.readyState === ReadyState.CLOSED) return Promise.resolve();
     return new Promise((resolve) => {
       const handle = clock.setTimeout(done, waitMs);
@@ -149,13 +152,13 @@ export class Connection {
     });
   }
 
-  private detach(): void {
-    this.detached = true;
+  #detach(): void {
+    this.#detached = true;
     // No-ops rather than null: `ws` throws an unhandled 'error' when no listener is attached.
-    this.socket.onopen = noop;
-    this.socket.onmessage = noop;
-    this.socket.onerror = noop;
-    this.socket.onclose = noop;
-    this.nodeEvents()?.off('ping', this.onPing);
+    this.#socket.onopen = noop;
+    this.#socket.onmessage = noop;
+    this.#socket.onerror = noop;
+    this.#socket.onclose = noop;
+    this.#nodeEvents()?.off('ping', this.#onPing);
   }
 }

@@ -30,26 +30,28 @@ interface Waiter {
 
 /** Backpressure between the outbox and the socket. @internal */
 export class FlowControl {
-  private paused = false;
-  private blocked = false;
-  private waiters: Waiter[] = [];
-  private readonly timer: Timer;
+  #paused = false;
+  #blocked = false;
+  #waiters: Waiter[] = [];
+  readonly #timer: Timer;
 
-  constructor(
-    clock: Clock,
-    private readonly highWaterMark: number,
-    private readonly lowWaterMark: number,
-    private readonly hooks: FlowHooks,
-  ) {
-    this.timer = new Timer(clock, () => this.poll());
+  readonly #highWaterMark: number;
+  readonly #lowWaterMark: number;
+  readonly #hooks: FlowHooks;
+
+  constructor(clock: Clock, highWaterMark: number, lowWaterMark: number, hooks: FlowHooks) {
+    this.#highWaterMark = highWaterMark;
+    this.#lowWaterMark = lowWaterMark;
+    this.#hooks = hooks;
+    this.#timer = new Timer(clock, () => this.#poll());
   }
 
   /** Gate before each write: false, and start polling, while the socket is backed up. */
   canWrite(): boolean {
-    if (this.paused) return false;
-    if (this.hooks.buffered() > this.highWaterMark) {
-      this.paused = true;
-      this.timer.start(DRAIN_POLL_MS);
+    if (this.#paused) return false;
+    if (this.#hooks.buffered() > this.#highWaterMark) {
+      this.#paused = true;
+      this.#timer.start(DRAIN_POLL_MS);
       return false;
     }
     return true;
@@ -57,51 +59,51 @@ export class FlowControl {
 
   /** True when a message can be accepted and written without waiting. */
   hasRoom(): boolean {
-    return !this.paused && this.hooks.outboxHasRoom();
+    return !this.#paused && this.#hooks.outboxHasRoom();
   }
 
   /** The app was refused for lack of room; `drain` follows when room appears. */
   markBlocked(): void {
-    this.blocked = true;
+    this.#blocked = true;
   }
 
   /** Resolves once {@link hasRoom}. */
   waitForRoom(): Promise<void> {
     if (this.hasRoom()) return Promise.resolve();
-    this.blocked = true;
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.#blocked = true;
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
   /** Something settled or drained: wake whoever waits for room. */
   check(): void {
     if (!this.hasRoom()) return;
-    for (const w of this.waiters.splice(0)) w.resolve();
-    if (this.blocked) {
-      this.blocked = false;
-      this.hooks.drain();
+    for (const w of this.#waiters.splice(0)) w.resolve();
+    if (this.#blocked) {
+      this.#blocked = false;
+      this.#hooks.drain();
     }
   }
 
   /** The socket is gone: a new one starts with an empty buffer. */
   reset(): void {
-    this.paused = false;
-    this.timer.stop();
+    this.#paused = false;
+    this.#timer.stop();
   }
 
   /** Client closed: stop, and settle every waiter. */
   close(error: () => Error): void {
     this.reset();
-    for (const w of this.waiters.splice(0)) w.reject(error());
+    for (const w of this.#waiters.splice(0)) w.reject(error());
   }
 
-  private poll(): void {
-    if (!this.paused) return;
-    if (this.hooks.buffered() > this.lowWaterMark) {
-      this.timer.start(DRAIN_POLL_MS);
+  #poll(): void {
+    if (!this.#paused) return;
+    if (this.#hooks.buffered() > this.#lowWaterMark) {
+      this.#timer.start(DRAIN_POLL_MS);
       return;
     }
-    this.paused = false;
-    this.hooks.resume();
+    this.#paused = false;
+    this.#hooks.resume();
     this.check();
   }
 }

@@ -27,57 +27,57 @@ export interface HeartbeatHooks {
 
 /** Wall-clock liveness of one connection. @internal */
 export class Heartbeat {
-  private interval: number;
-  private timeout: number;
-  private lastReceivedAt = 0;
+  #interval: number;
+  #timeout: number;
+  #lastReceivedAt = 0;
   /** When the oldest ping sent since the last received byte went out; undefined if none. */
-  private pingSentAt: number | undefined;
-  private running = false;
-  private readonly timer: Timer;
+  #pingSentAt: number | undefined;
+  #running = false;
+  readonly #timer: Timer;
   /** Latest round-trip time measured from a pong, in ms. */
   rtt: number | undefined;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly hooks: HeartbeatHooks,
-    interval: number,
-    timeout: number,
-  ) {
-    this.interval = interval;
-    this.timeout = timeout;
-    this.timer = new Timer(clock, () => this.check());
+  readonly #clock: Clock;
+  readonly #hooks: HeartbeatHooks;
+
+  constructor(clock: Clock, hooks: HeartbeatHooks, interval: number, timeout: number) {
+    this.#clock = clock;
+    this.#hooks = hooks;
+    this.#interval = interval;
+    this.#timeout = timeout;
+    this.#timer = new Timer(clock, () => this.#check());
   }
 
   /** Current settings, in ms. */
   get settings(): { interval: number; timeout: number } {
-    return { interval: this.interval, timeout: this.timeout };
+    return { interval: this.#interval, timeout: this.#timeout };
   }
 
   /** Milliseconds since the last received byte (0 when stopped). */
   silentFor(): number {
-    return this.running ? this.clock.now() - this.lastReceivedAt : 0;
+    return this.#running ? this.#clock.now() - this.#lastReceivedAt : 0;
   }
 
   /** Adopts the server's settings (from `welcome.hb`). */
   configure(interval: number, timeout: number): void {
-    this.interval = interval;
-    this.timeout = timeout;
-    if (this.running) this.schedule();
+    this.#interval = interval;
+    this.#timeout = timeout;
+    if (this.#running) this.#schedule();
   }
 
   /** Starts watching a freshly opened socket; the open counts as received traffic. */
   start(): void {
-    this.running = true;
-    this.lastReceivedAt = this.clock.now();
-    this.pingSentAt = undefined;
-    this.schedule();
+    this.#running = true;
+    this.#lastReceivedAt = this.#clock.now();
+    this.#pingSentAt = undefined;
+    this.#schedule();
   }
 
   /** Stops watching (socket gone or client closed). */
   stop(): void {
-    this.running = false;
-    this.pingSentAt = undefined;
-    this.timer.stop();
+    this.#running = false;
+    this.#pingSentAt = undefined;
+    this.#timer.stop();
   }
 
   /**
@@ -85,13 +85,13 @@ export class Heartbeat {
    * frame, and the scheduled check reads `lastReceivedAt` when it fires.
    */
   received(): void {
-    this.lastReceivedAt = this.clock.now();
-    this.pingSentAt = undefined;
+    this.#lastReceivedAt = this.#clock.now();
+    this.#pingSentAt = undefined;
   }
 
   /** A `pong` answered one of our pings: record the round-trip time. */
   pong(ts: number): void {
-    const rtt = this.clock.now() - ts;
+    const rtt = this.#clock.now() - ts;
     if (rtt >= 0 && Number.isFinite(rtt)) this.rtt = rtt;
   }
 
@@ -101,49 +101,52 @@ export class Heartbeat {
    * after a long idle, and when a receipt is overdue.
    */
   probe(): void {
-    if (!this.running) return;
-    if (this.isDead()) {
-      this.declareDead();
+    if (!this.#running) return;
+    if (this.#isDead()) {
+      this.#declareDead();
       return;
     }
-    if (this.pingSentAt === undefined) this.ping();
-    this.timer.startIfSooner(this.pingSentAt! + this.timeout - this.clock.now());
+    if (this.#pingSentAt === undefined) this.#ping();
+    this.#timer.startIfSooner(this.#pingSentAt! + this.#timeout - this.#clock.now());
   }
 
-  private ping(): void {
-    const now = this.clock.now();
-    this.pingSentAt = now;
-    this.hooks.sendPing(now);
+  #ping(): void {
+    const now = this.#clock.now();
+    this.#pingSentAt = now;
+    this.#hooks.sendPing(now);
   }
 
-  private isDead(): boolean {
-    return this.pingSentAt !== undefined && this.clock.now() - this.pingSentAt >= this.timeout;
+  #isDead(): boolean {
+    return this.#pingSentAt !== undefined && this.#clock.now() - this.#pingSentAt >= this.#timeout;
   }
 
-  private declareDead(): void {
-    const silent = this.clock.now() - this.lastReceivedAt;
+  #declareDead(): void {
+    const silent = this.#clock.now() - this.#lastReceivedAt;
     this.stop();
-    this.hooks.dead(silent);
+    this.#hooks.dead(silent);
   }
 
-  private check(): void {
-    if (!this.running) return;
-    if (this.isDead()) {
-      this.declareDead();
+  #check(): void {
+    if (!this.#running) return;
+    if (this.#isDead()) {
+      this.#declareDead();
       return;
     }
-    if (this.pingSentAt === undefined && this.clock.now() - this.lastReceivedAt >= this.interval) {
-      this.ping();
+    if (
+      this.#pingSentAt === undefined &&
+      this.#clock.now() - this.#lastReceivedAt >= this.#interval
+    ) {
+      this.#ping();
     }
-    this.schedule();
+    this.#schedule();
   }
 
   /** Next check: when the ping falls due, or when an outstanding ping would make us dead. */
-  private schedule(): void {
+  #schedule(): void {
     const due =
-      this.pingSentAt === undefined
-        ? this.lastReceivedAt + this.interval
-        : this.pingSentAt + this.timeout;
-    this.timer.start(due - this.clock.now());
+      this.#pingSentAt === undefined
+        ? this.#lastReceivedAt + this.#interval
+        : this.#pingSentAt + this.#timeout;
+    this.#timer.start(due - this.#clock.now());
   }
 }

@@ -61,24 +61,31 @@ export interface OutboxLimits {
 
 /** Queued and in-flight messages of one client. @internal */
 export class Outbox {
-  private queued = new Map<number, OutboxEntry>();
-  private readonly inFlight = new Map<number, OutboxEntry>();
-  private readonly timers = new Map<number, Timer>();
-  private lastId = 0;
-  private totalBytes = 0;
-  private flushing = false;
+  #queued = new Map<number, OutboxEntry>();
+  readonly #inFlight = new Map<number, OutboxEntry>();
+  readonly #timers = new Map<number, Timer>();
+  #lastId = 0;
+  #totalBytes = 0;
+  #flushing = false;
   /** Current window: min(option, server's limit). */
   window: number;
   /** Largest frame the server accepts. */
   maxBytes: number;
 
+  readonly #clock: Clock;
+  readonly #limits: OutboxLimits;
+  readonly #hooks: OutboxHooks;
+
   constructor(
-    private readonly clock: Clock,
-    private readonly limits: OutboxLimits,
-    private readonly hooks: OutboxHooks,
+    clock: Clock,
+    limits: OutboxLimits,
+    hooks: OutboxHooks,
     window: number,
     maxBytes: number,
   ) {
+    this.#clock = clock;
+    this.#limits = limits;
+    this.#hooks = hooks;
     this.window = window;
     this.maxBytes = maxBytes;
   }
@@ -88,42 +95,42 @@ export class Outbox {
    * (§3). It is committed by {@link add}, so a refused message leaves no hole.
    */
   peekId(): number {
-    return this.lastId + 1;
+    return this.#lastId + 1;
   }
 
   /** Messages waiting to be written on the current connection. */
   get queuedCount(): number {
-    return this.queued.size;
+    return this.#queued.size;
   }
 
   /** Messages written on the current connection and awaiting their receipt. */
   get inFlightCount(): number {
-    return this.inFlight.size;
+    return this.#inFlight.size;
   }
 
   /** Encoded bytes of every unsettled message. */
   get bytes(): number {
-    return this.totalBytes;
+    return this.#totalBytes;
   }
 
   /** Encoded bytes of queued (not yet written) messages. */
   get queuedBytes(): number {
     let n = 0;
-    for (const e of this.queued.values()) n += e.bytes;
+    for (const e of this.#queued.values()) n += e.bytes;
     return n;
   }
 
   /** The lowest unsettled id, or the next id when nothing is unsettled (`hello.floor`). */
   get floor(): number {
-    for (const id of this.inFlight.keys()) return id;
-    for (const id of this.queued.keys()) return id;
-    return this.lastId + 1;
+    for (const id of this.#inFlight.keys()) return id;
+    for (const id of this.#queued.keys()) return id;
+    return this.#lastId + 1;
   }
 
   /** True when one more message of `bytes` fits without overflow. */
   hasRoom(bytes = 0): boolean {
-    const count = this.queued.size + this.inFlight.size;
-    return count < this.limits.maxQueue && this.totalBytes + bytes <= this.limits.maxQueueBytes;
+    const count = this.#queued.size + this.#inFlight.size;
+    return count < this.#limits.maxQueue && this.#totalBytes + bytes <= this.#limits.maxQueueBytes;
   }
 
   /**
@@ -131,31 +138,31 @@ export class Outbox {
    * @throws AckwireClientError `QUEUE_FULL` when it does not fit.
    */
   add(entry: OutboxEntry): void {
-    if (entry.id !== this.lastId + 1) {
+    if (entry.id !== this.#lastId + 1) {
       throw new Error(`outbox: id ${entry.id} out of order`);
     }
-    if (entry.bytes > this.limits.maxQueueBytes) {
+    if (entry.bytes > this.#limits.maxQueueBytes) {
       throw clientError('QUEUE_FULL', `${entry.bytes} bytes can never fit maxQueueBytes`);
     }
     while (!this.hasRoom(entry.bytes)) {
-      const victim = this.limits.overflow === 'drop-oldest' ? this.oldestQueued() : undefined;
+      const victim = this.#limits.overflow === 'drop-oldest' ? this.#oldestQueued() : undefined;
       if (!victim) {
         throw clientError('QUEUE_FULL', 'outbox full');
       }
-      this.fail(victim, clientError('DROPPED', `message ${victim.id}: evicted (drop-oldest)`));
+      this.#fail(victim, clientError('DROPPED', `message ${victim.id}: evicted (drop-oldest)`));
     }
-    this.lastId = entry.id;
-    this.queued.set(entry.id, entry);
-    this.totalBytes += entry.bytes;
-    const timer = new Timer(this.clock, () => {
-      this.fail(entry, clientError('TIMEOUT', `message ${entry.id}: no receipt in time`));
+    this.#lastId = entry.id;
+    this.#queued.set(entry.id, entry);
+    this.#totalBytes += entry.bytes;
+    const timer = new Timer(this.#clock, () => {
+      this.#fail(entry, clientError('TIMEOUT', `message ${entry.id}: no receipt in time`));
     });
-    this.timers.set(entry.id, timer);
-    timer.start(entry.deadline - this.clock.now());
+    this.#timers.set(entry.id, timer);
+    timer.start(entry.deadline - this.#clock.now());
   }
 
-  private oldestQueued(): OutboxEntry | undefined {
-    for (const e of this.queued.values()) return e;
+  #oldestQueued(): OutboxEntry | undefined {
+    for (const e of this.#queued.values()) return e;
     return undefined;
   }
 
@@ -165,29 +172,29 @@ export class Outbox {
    */
   flush(): number {
     // A failure below settles a promise, and the settled hook may call flush again: run once.
-    if (this.flushing) return 0;
-    this.flushing = true;
+    if (this.#flushing) return 0;
+    this.#flushing = true;
     try {
-      return this.flushOnce();
+      return this.#flushOnce();
     } finally {
-      this.flushing = false;
+      this.#flushing = false;
     }
   }
 
-  private flushOnce(): number {
+  #flushOnce(): number {
     let written = 0;
-    for (const entry of this.queued.values()) {
+    for (const entry of this.#queued.values()) {
       if (entry.id >= this.floor + this.window) break;
       if (entry.bytes > this.maxBytes) {
-        this.fail(entry, tooLarge(entry.bytes, this.maxBytes));
+        this.#fail(entry, tooLarge(entry.bytes, this.maxBytes));
         continue;
       }
-      if (this.exhausted(entry)) continue;
-      if (!this.hooks.write(entry)) break;
+      if (this.#exhausted(entry)) continue;
+      if (!this.#hooks.write(entry)) break;
       entry.attempts++;
-      entry.writtenAt = this.clock.now();
-      this.queued.delete(entry.id);
-      this.inFlight.set(entry.id, entry);
+      entry.writtenAt = this.#clock.now();
+      this.#queued.delete(entry.id);
+      this.#inFlight.set(entry.id, entry);
       written++;
     }
     return written;
@@ -195,7 +202,7 @@ export class Outbox {
 
   /** In-flight messages, in id order. */
   inFlightEntries(): IterableIterator<OutboxEntry> {
-    return this.inFlight.values();
+    return this.#inFlight.values();
   }
 
   /**
@@ -203,55 +210,55 @@ export class Outbox {
    * the server answers with the stored (or awaited) receipt and never processes twice (§3).
    */
   rewrite(entry: OutboxEntry): void {
-    if (this.inFlight.get(entry.id) !== entry || this.exhausted(entry)) return;
+    if (this.#inFlight.get(entry.id) !== entry || this.#exhausted(entry)) return;
     entry.probedAt = undefined;
-    if (!this.hooks.write(entry)) return;
+    if (!this.#hooks.write(entry)) return;
     entry.attempts++;
-    entry.writtenAt = this.clock.now();
+    entry.writtenAt = this.#clock.now();
   }
 
   /** The connection was lost: every in-flight message goes back to the head of the queue. */
   requeueInFlight(): void {
-    if (this.inFlight.size === 0) return;
-    for (const e of this.inFlight.values()) {
+    if (this.#inFlight.size === 0) return;
+    for (const e of this.#inFlight.values()) {
       e.writtenAt = undefined;
       e.probedAt = undefined;
     }
-    this.queued = new Map([...this.inFlight, ...this.queued]);
-    this.inFlight.clear();
+    this.#queued = new Map([...this.#inFlight, ...this.#queued]);
+    this.#inFlight.clear();
   }
 
   /** Settles `id` with the receipt's outcome. Unknown ids (already settled) are ignored. */
   settle(id: number, outcome: { ok: true; data: unknown } | { ok: false; error: Error }): boolean {
-    const entry = this.inFlight.get(id) ?? this.queued.get(id);
+    const entry = this.#inFlight.get(id) ?? this.#queued.get(id);
     if (!entry) return false;
-    this.remove(entry);
+    this.#remove(entry);
     if (outcome.ok) entry.resolve(outcome.data);
     else entry.reject(outcome.error);
-    this.hooks.settled();
+    this.#hooks.settled();
     return true;
   }
 
   /** Shortens deadlines to at most `ttl` after each message's call (docs/protocol.md §3). */
   clampDeadlines(ttl: number): void {
-    for (const e of [...this.inFlight.values(), ...this.queued.values()]) {
+    for (const e of [...this.#inFlight.values(), ...this.#queued.values()]) {
       const limit = e.createdAt + ttl;
       if (limit < e.deadline) {
         e.deadline = limit;
-        this.timers.get(e.id)?.start(limit - this.clock.now());
+        this.#timers.get(e.id)?.start(limit - this.#clock.now());
       }
     }
   }
 
   /** Settles (rejects) every queued entry matching `match`, e.g. stale `sub`s before a `hello`. */
   discardQueued(match: (e: OutboxEntry) => boolean, error: () => AckwireClientError): void {
-    for (const e of [...this.queued.values()]) if (match(e)) this.fail(e, error());
+    for (const e of [...this.#queued.values()]) if (match(e)) this.#fail(e, error());
   }
 
   /** Rejects every unsettled message (client closed). */
   rejectAll(error: () => AckwireClientError): void {
-    for (const e of [...this.inFlight.values(), ...this.queued.values()]) {
-      this.remove(e);
+    for (const e of [...this.#inFlight.values(), ...this.#queued.values()]) {
+      this.#remove(e);
       e.reject(error());
     }
   }
@@ -259,7 +266,7 @@ export class Outbox {
   /** When the oldest in-flight message was written, or undefined when none is in flight. */
   oldestWrittenAt(): number | undefined {
     let oldest: number | undefined;
-    for (const e of this.inFlight.values()) {
+    for (const e of this.#inFlight.values()) {
       if (e.writtenAt !== undefined && (oldest === undefined || e.writtenAt < oldest))
         oldest = e.writtenAt;
     }
@@ -267,25 +274,25 @@ export class Outbox {
   }
 
   /** Fails `entry` with `RETRIES_EXHAUSTED` when its attempt budget is spent. */
-  private exhausted(entry: OutboxEntry): boolean {
-    const spent = entry.attempts >= this.limits.maxAttempts;
+  #exhausted(entry: OutboxEntry): boolean {
+    const spent = entry.attempts >= this.#limits.maxAttempts;
     if (spent) {
-      this.fail(entry, clientError('RETRIES_EXHAUSTED', `message ${entry.id}: no receipt`));
+      this.#fail(entry, clientError('RETRIES_EXHAUSTED', `message ${entry.id}: no receipt`));
     }
     return spent;
   }
 
-  private fail(entry: OutboxEntry, error: Error): void {
-    this.remove(entry);
+  #fail(entry: OutboxEntry, error: Error): void {
+    this.#remove(entry);
     entry.reject(error);
-    this.hooks.settled();
+    this.#hooks.settled();
   }
 
-  private remove(entry: OutboxEntry): void {
-    if (this.queued.delete(entry.id) || this.inFlight.delete(entry.id))
-      this.totalBytes -= entry.bytes;
-    this.timers.get(entry.id)?.stop();
-    this.timers.delete(entry.id);
+  #remove(entry: OutboxEntry): void {
+    if (this.#queued.delete(entry.id) || this.#inFlight.delete(entry.id))
+      this.#totalBytes -= entry.bytes;
+    this.#timers.get(entry.id)?.stop();
+    this.#timers.delete(entry.id);
   }
 }
 

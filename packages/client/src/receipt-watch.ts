@@ -14,48 +14,52 @@ import { Timer } from './timer.js';
 
 /** Watches in-flight messages for overdue receipts. @internal */
 export class ReceiptWatch {
-  private readonly timer: Timer;
+  readonly #timer: Timer;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly timeoutMs: number,
-    private readonly outbox: Outbox,
-    private readonly probe: () => void,
-  ) {
-    this.timer = new Timer(clock, () => this.check());
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+  readonly #outbox: Outbox;
+  readonly #probe: () => void;
+
+  constructor(clock: Clock, timeoutMs: number, outbox: Outbox, probe: () => void) {
+    this.#clock = clock;
+    this.#timeoutMs = timeoutMs;
+    this.#outbox = outbox;
+    this.#probe = probe;
+    this.#timer = new Timer(clock, () => this.#check());
   }
 
   /** A message was written: make sure a check is scheduled. */
   written(): void {
-    if (!this.timer.active) this.timer.start(this.timeoutMs);
+    if (!this.#timer.active) this.#timer.start(this.#timeoutMs);
   }
 
   /** Stops watching (connection lost or client closed). */
   stop(): void {
-    this.timer.stop();
+    this.#timer.stop();
   }
 
-  private check(): void {
-    const now = this.clock.now();
+  #check(): void {
+    const now = this.#clock.now();
     let probe = false;
     let next = Infinity;
-    for (const e of [...this.outbox.inFlightEntries()]) {
+    for (const e of [...this.#outbox.inFlightEntries()]) {
       if (e.writtenAt === undefined) continue;
       if (e.probedAt === undefined) {
-        if (now - e.writtenAt >= this.timeoutMs) {
+        if (now - e.writtenAt >= this.#timeoutMs) {
           e.probedAt = now;
           probe = true;
         }
-      } else if (now - e.probedAt >= this.timeoutMs) {
+      } else if (now - e.probedAt >= this.#timeoutMs) {
         // The probe had its time and the link is still up: ask for the receipt again.
-        this.outbox.rewrite(e);
+        this.#outbox.rewrite(e);
       }
     }
-    if (probe) this.probe();
-    for (const e of this.outbox.inFlightEntries()) {
+    if (probe) this.#probe();
+    for (const e of this.#outbox.inFlightEntries()) {
       if (e.writtenAt !== undefined)
-        next = Math.min(next, (e.probedAt ?? e.writtenAt) + this.timeoutMs);
+        next = Math.min(next, (e.probedAt ?? e.writtenAt) + this.#timeoutMs);
     }
-    if (next !== Infinity) this.timer.start(next - now);
+    if (next !== Infinity) this.#timer.start(next - now);
   }
 }

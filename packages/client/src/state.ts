@@ -49,17 +49,17 @@ export function canTransition(from: ClientState, to: ClientState): boolean {
 
 /** Holds the current state; the only place it changes. @internal */
 export class StateMachine {
-  private current: ClientState;
+  #current: ClientState;
 
-  constructor(
-    initial: ClientState,
-    private readonly onChange: (change: StateChange) => void,
-  ) {
-    this.current = initial;
+  readonly #onChange: (change: StateChange) => void;
+
+  constructor(initial: ClientState, onChange: (change: StateChange) => void) {
+    this.#onChange = onChange;
+    this.#current = initial;
   }
 
   get state(): ClientState {
-    return this.current;
+    return this.#current;
   }
 
   /**
@@ -67,15 +67,15 @@ export class StateMachine {
    * returns false); a transition outside the table throws, because it means a logic error.
    */
   setState(next: ClientState, reason: StateReason, code?: number): boolean {
-    const from = this.current;
+    const from = this.#current;
     if (from === next) return false;
     if (!canTransition(from, next)) {
       throw new Error(`ackwire client: illegal state transition ${from} -> ${next} (${reason})`);
     }
-    this.current = next;
+    this.#current = next;
     const change: StateChange = { from, to: next, reason };
     if (code !== undefined) change.code = code;
-    this.onChange(change);
+    this.#onChange(change);
     return true;
   }
 }

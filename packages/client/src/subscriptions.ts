@@ -74,39 +74,43 @@ export interface RegistryHooks {
 
 /** One `subscribe` call's handle. Undo with `unsubscribe()`. */
 export class Subscription<D = unknown> {
-  private readonly emitter = new EventEmitter<SubscriptionEvents>();
-  private removed = false;
+  readonly #emitter = new EventEmitter<SubscriptionEvents>();
+  #removed = false;
   /** @internal */
   seenFirst = false;
 
   /** @internal */
+  readonly #registry: SubscriptionRegistry;
+
   constructor(
     /** The topic. */
     readonly topic: string,
     /** @internal */
     readonly handler: TopicHandler<D>,
-    private readonly registry: SubscriptionRegistry,
-  ) {}
+    registry: SubscriptionRegistry,
+  ) {
+    this.#registry = registry;
+  }
 
   /** True until `unsubscribe()` (or a server refusal). */
   get active(): boolean {
-    return !this.removed;
+    return !this.#removed;
   }
 
   /** Listens to `subscribed`, `gap` or `error`; returns the undo. */
   on<E extends keyof SubscriptionEvents>(event: E, listener: SubscriptionEvents[E]): () => void {
-    this.emitter.on(event, listener as never);
+    this.#emitter.on(event, listener as never);
     return () => {
-      this.emitter.off(event, listener as never);
+      this.#emitter.off(event, listener as never);
     };
   }
 
   /** Stops delivery to this handler; the server subscription goes when the last handle does. Idempotent. */
   unsubscribe(): void {
-    if (this.removed) return;
-    this.removed = true;
-    this.registry.remove(this);
-    this.emitter.removeAllListeners();
+    if (this.#removed) return;
+    this.#removed = true;
+    this.#registry.remove(this);
+    this.#emitter.removeAllListeners();
   }
 
   /** @internal */
@@ -114,43 +118,47 @@ export class Subscription<D = unknown> {
     event: E,
     ...args: Parameters<SubscriptionEvents[E]>
   ): void {
-    (this.emitter.emit as (e: E, ...a: unknown[]) => boolean)(event, ...args);
+    (this.#emitter.emit as (e: E, ...a: unknown[]) => boolean)(event, ...args);
   }
 
   /** @internal */
   markRemoved(): void {
-    this.removed = true;
+    this.#removed = true;
   }
 }
 
 /** Every subscription of one client. @internal */
 export class SubscriptionRegistry {
-  private readonly topics = new Map<string, TopicState>();
+  readonly #topics = new Map<string, TopicState>();
 
-  constructor(private readonly hooks: RegistryHooks) {}
+  readonly #hooks: RegistryHooks;
+
+  constructor(hooks: RegistryHooks) {
+    this.#hooks = hooks;
+  }
 
   /** Topics with at least one subscription. */
   get size(): number {
-    return this.topics.size;
+    return this.#topics.size;
   }
 
   /** Adds a handler; makes the server subscription when it is the topic's first. */
   add<D>(topic: string, handler: TopicHandler<D>): Subscription<D> {
     const sub = new Subscription<D>(topic, handler, this);
-    let state = this.topics.get(topic);
+    let state = this.#topics.get(topic);
     if (!state) {
       state = { topic, subs: new Set(), position: undefined };
-      this.topics.set(topic, state);
+      this.#topics.set(topic, state);
       state.subs.add(sub);
-      if (this.hooks.isOpen()) this.subscribeNow(state);
+      if (this.#hooks.isOpen()) this.#subscribeNow(state);
     } else {
       state.subs.add(sub);
       const position = state.position;
       if (position) {
         // The server subscription already exists: this handle is live from the next event.
         defer(() => {
-          if (sub.active && this.topics.get(topic) === state)
-            this.announce(sub, topic, position, false);
+          if (sub.active && this.#topics.get(topic) === state)
+            this.#announce(sub, topic, position, false);
         });
       }
     }
@@ -159,16 +167,16 @@ export class SubscriptionRegistry {
 
   /** Removes a handle; sends `unsub` once, when it was the topic's last. */
   remove(sub: Subscription<never>): void {
-    const state = this.topics.get(sub.topic);
+    const state = this.#topics.get(sub.topic);
     if (!state || !state.subs.delete(sub)) return;
     if (state.subs.size > 0) return;
-    this.topics.delete(sub.topic);
-    if (this.hooks.isOpen()) this.hooks.sendUnsub(sub.topic);
+    this.#topics.delete(sub.topic);
+    if (this.#hooks.isOpen()) this.#hooks.sendUnsub(sub.topic);
   }
 
   /** `hello.subs`: every topic, with its position when known. */
   helloSubs(): HelloSubscription[] {
-    return [...this.topics.values()].map((s) =>
+    return [...this.#topics.values()].map((s) =>
       s.position
         ? { topic: s.topic, epoch: s.position.epoch, offset: s.position.offset }
         : { topic: s.topic },
@@ -181,21 +189,21 @@ export class SubscriptionRegistry {
     results: readonly SubscribeResult[] | undefined,
   ): void {
     sent.forEach((h, i) => {
-      const state = this.topics.get(h.topic);
+      const state = this.#topics.get(h.topic);
       if (!state) return;
       const result = results?.[i];
-      if (result && result.topic === h.topic) this.apply(state, result);
-      else this.subscribeNow(state); // no answer for it: ask again on its own
+      if (result && result.topic === h.topic) this.#apply(state, result);
+      else this.#subscribeNow(state); // no answer for it: ask again on its own
     });
     // Topics added while the hello was in flight were not in it.
-    for (const state of this.topics.values()) {
-      if (!sent.some((h) => h.topic === state.topic)) this.subscribeNow(state);
+    for (const state of this.#topics.values()) {
+      if (!sent.some((h) => h.topic === state.topic)) this.#subscribeNow(state);
     }
   }
 
   /** Delivers one event to every handler of its topic, once. */
   deliver(event: EventEnvelope): void {
-    const state = this.topics.get(event.topic);
+    const state = this.#topics.get(event.topic);
     if (!state) return; // unsubscribed; the server has not processed our unsub yet
     const pos = state.position;
     if (pos) {
@@ -219,34 +227,34 @@ export class SubscriptionRegistry {
       try {
         (sub.handler as TopicHandler)(event.data, meta);
       } catch (error) {
-        this.hooks.listenerError(error);
+        this.#hooks.listenerError(error);
       }
     }
   }
 
   /** Drops everything (client closed). */
   clear(): void {
-    for (const state of this.topics.values()) for (const sub of state.subs) sub.markRemoved();
-    this.topics.clear();
+    for (const state of this.#topics.values()) for (const sub of state.subs) sub.markRemoved();
+    this.#topics.clear();
   }
 
-  private subscribeNow(state: TopicState): void {
-    this.hooks.sendSub(state.topic, state.position).then(
+  #subscribeNow(state: TopicState): void {
+    this.#hooks.sendSub(state.topic, state.position).then(
       (result) => {
-        if (this.topics.get(state.topic) === state) this.apply(state, result);
+        if (this.#topics.get(state.topic) === state) this.#apply(state, result);
       },
       (error: unknown) => {
-        if (this.topics.get(state.topic) !== state) return;
+        if (this.#topics.get(state.topic) !== state) return;
         // Lost with the connection: the next hello carries the topic, nothing to report.
         if ((error as { code?: string }).code === 'CLOSED') return;
-        this.refuse(state, error instanceof Error ? error : new Error(String(error)));
+        this.#refuse(state, error instanceof Error ? error : new Error(String(error)));
       },
     );
   }
 
-  private apply(state: TopicState, result: SubscribeResult): void {
+  #apply(state: TopicState, result: SubscribeResult): void {
     if (!result.ok) {
-      this.refuse(state, new ServerError(result.error.code, result.error.message));
+      this.#refuse(state, new ServerError(result.error.code, result.error.message));
       return;
     }
     const previous = state.position;
@@ -262,11 +270,11 @@ export class SubscriptionRegistry {
           cause: previous.epoch === result.epoch ? 'history' : 'epoch',
         });
       }
-      this.announce(sub, state.topic, current, result.recovered);
+      this.#announce(sub, state.topic, current, result.recovered);
     }
   }
 
-  private announce(
+  #announce(
     sub: Subscription<never>,
     topic: string,
     pos: StreamPosition,
@@ -283,8 +291,8 @@ export class SubscriptionRegistry {
     });
   }
 
-  private refuse(state: TopicState, error: Error): void {
-    this.topics.delete(state.topic);
+  #refuse(state: TopicState, error: Error): void {
+    this.#topics.delete(state.topic);
     for (const sub of state.subs) {
       sub.markRemoved();
       sub.emit('error', error);
