@@ -3,6 +3,32 @@
  * test server's faults over its HTTP control endpoint.
  */
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import type * as AckwireLib from '@ackwire/client';
+
+/** A state change as the page records it, with the page time it happened at. */
+export interface RecordedState {
+  from: string;
+  to: string;
+  reason: string;
+  at: number;
+}
+
+/**
+ * What the test pages and {@link createClient} put on `window` (the library, the client, what
+ * it recorded), plus the scratch fields scenarios keep there.
+ */
+export interface TestWindow {
+  lib: typeof AckwireLib;
+  libReady?: boolean;
+  client: AckwireLib.AckwireClient;
+  states: RecordedState[];
+  messages: unknown[];
+  errors: { code: string; message: string }[];
+  seen: number[];
+  subscribed: boolean[];
+  results: { n: number; ok: boolean; code?: string }[];
+  pending: Promise<unknown>[];
+}
 
 export const BUILDS = ['umd', 'esm'] as const;
 export type Build = (typeof BUILDS)[number];
@@ -26,7 +52,7 @@ export async function recordLog(request: APIRequestContext) {
 /** Opens the page of a build and waits until the library is loaded. */
 export async function openPage(page: Page, build: Build) {
   await page.goto(`/${build}.html`);
-  await page.waitForFunction(() => (window as unknown as { libReady?: boolean }).libReady === true);
+  await page.waitForFunction(() => (window as unknown as TestWindow).libReady === true);
 }
 
 /**
@@ -36,19 +62,18 @@ export async function openPage(page: Page, build: Build) {
  */
 export async function createClient(page: Page, options: Record<string, unknown> = {}) {
   await page.evaluate((opts) => {
-    const w = window as any;
+    const w = window as unknown as TestWindow;
     w.states = [];
     w.messages = [];
     w.errors = [];
     w.client = new w.lib.AckwireClient('/rt', opts);
-    w.client.on('state', (e: any) => w.states.push({ ...e, at: performance.now() }));
-    w.client.on('message', (m: any) => w.messages.push(m));
-    w.client.on('error', (e: any) => w.errors.push({ code: e.code, message: e.message }));
-    w.client.connect?.();
+    w.client.on('state', (e) => w.states.push({ ...e, at: performance.now() }));
+    w.client.on('message', (m) => w.messages.push(m));
+    w.client.on('error', (e) => w.errors.push({ code: e.code, message: e.message }));
   }, options);
 }
 
 /** Waits until the page's client is open. */
 export async function waitOpen(page: Page) {
-  await page.waitForFunction(() => (window as any).client.state === 'open');
+  await page.waitForFunction(() => (window as unknown as TestWindow).client.state === 'open');
 }

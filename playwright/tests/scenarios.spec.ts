@@ -11,6 +11,7 @@ import {
   openPage,
   recordLog,
   waitOpen,
+  type TestWindow,
 } from './helpers.js';
 
 for (const build of BUILDS) {
@@ -21,7 +22,9 @@ for (const build of BUILDS) {
     });
 
     test.afterEach(async ({ page }) => {
-      await page.evaluate(() => (window as any).client?.close()).catch(() => undefined);
+      await page
+        .evaluate(() => (window as unknown as TestWindow).client?.close())
+        .catch(() => undefined);
     });
 
     test('connects, sends with a receipt, requests, and moves binary both ways', async ({
@@ -30,7 +33,7 @@ for (const build of BUILDS) {
       await createClient(page);
       await waitOpen(page);
       const result = await page.evaluate(async () => {
-        const c = (window as any).client;
+        const c = (window as unknown as TestWindow).client;
         const receipt = await c.send('echo', { text: 'hi' });
         const sum = await c.request('math.add', { a: 1, b: 2 });
         const bytes = new Uint8Array([0, 1, 2, 253, 254, 255]);
@@ -51,7 +54,7 @@ for (const build of BUILDS) {
       await createClient(page);
       await waitOpen(page);
       const got = await page.evaluate(async () => {
-        const c = (window as any).client;
+        const c = (window as unknown as TestWindow).client;
         const seen: unknown[] = [];
         const sub = c.subscribe('e2e:topic', (data: unknown) => seen.push(data));
         await new Promise<void>((resolve) => sub.on('subscribed', () => resolve()));
@@ -75,10 +78,12 @@ for (const build of BUILDS) {
       await createClient(page);
       await waitOpen(page);
       await page.evaluate(async () => {
-        const w = window as any;
+        const w = window as unknown as TestWindow;
         w.seen = [];
         w.subscribed = [];
-        const sub = w.client.subscribe('e2e:drop', (data: { n: number }) => w.seen.push(data.n));
+        const sub = w.client.subscribe('e2e:drop', (data) =>
+          w.seen.push((data as { n: number }).n),
+        );
         sub.on('subscribed', (e: { recovered: boolean }) => w.subscribed.push(e.recovered));
         await new Promise<void>((resolve) => sub.on('subscribed', () => resolve()));
       });
@@ -89,13 +94,17 @@ for (const build of BUILDS) {
       for (let n = 11; n <= 20; n++) {
         await fault(request, 'publish', { topic: 'e2e:drop', data: { n } });
       }
-      await page.waitForFunction(() => (window as any).seen.length >= 20, undefined, {
-        timeout: 15_000,
-      });
+      await page.waitForFunction(
+        () => (window as unknown as TestWindow).seen.length >= 20,
+        undefined,
+        {
+          timeout: 15_000,
+        },
+      );
       await page.waitForTimeout(300);
       const { seen, subscribed } = await page.evaluate(() => ({
-        seen: (window as any).seen as number[],
-        subscribed: (window as any).subscribed as boolean[],
+        seen: (window as unknown as TestWindow).seen,
+        subscribed: (window as unknown as TestWindow).subscribed,
       }));
       expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       expect(subscribed.length).toBeGreaterThanOrEqual(2);
@@ -112,7 +121,7 @@ for (const build of BUILDS) {
       await context.setOffline(true);
       await fault(request, 'dropAll');
       await page.evaluate(() => {
-        const w = window as any;
+        const w = window as unknown as TestWindow;
         w.results = [];
         w.pending = Array.from({ length: 20 }, (_, i) =>
           w.client.send('record', { n: i + 1 }).then(
@@ -122,13 +131,19 @@ for (const build of BUILDS) {
         );
       });
       await page.waitForTimeout(1000);
-      const queued = await page.evaluate(() => (window as any).client.stats().queued as number);
+      const queued = await page.evaluate(
+        () => (window as unknown as TestWindow).client.stats().queued,
+      );
       expect(queued).toBeGreaterThan(0);
       await context.setOffline(false);
-      await page.waitForFunction(() => (window as any).results.length === 20, undefined, {
-        timeout: 20_000,
-      });
-      const results = await page.evaluate(() => (window as any).results);
+      await page.waitForFunction(
+        () => (window as unknown as TestWindow).results.length === 20,
+        undefined,
+        {
+          timeout: 20_000,
+        },
+      );
+      const results = await page.evaluate(() => (window as unknown as TestWindow).results);
       expect(results.every((r: { ok: boolean }) => r.ok)).toBe(true);
       const log = (await recordLog(request)).map((e) => (e.data as { n: number }).n);
       expect(log).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -143,18 +158,25 @@ for (const build of BUILDS) {
       const stalledAt = await page.evaluate(() => performance.now());
       await fault(request, 'stall');
       await page.waitForFunction(
-        () => (window as any).states.some((s: { to: string }) => s.to === 'reconnecting'),
+        () =>
+          (window as unknown as TestWindow).states.some(
+            (s: { to: string }) => s.to === 'reconnecting',
+          ),
         undefined,
         { timeout: 10_000 },
       );
       const detectedAt = await page.evaluate(
-        () => (window as any).states.find((s: { to: string }) => s.to === 'reconnecting').at,
+        () =>
+          (window as unknown as TestWindow).states.find((s) => s.to === 'reconnecting')?.at ??
+          Infinity,
       );
       // interval + timeout, plus slack for the control request and a busy CI machine.
       expect(detectedAt - stalledAt).toBeLessThan(HEARTBEAT.interval + HEARTBEAT.timeout + 1500);
       await waitOpen(page);
       expect(
-        await page.evaluate(() => (window as any).client.request('math.add', { a: 2, b: 2 })),
+        await page.evaluate(() =>
+          (window as unknown as TestWindow).client.request('math.add', { a: 2, b: 2 }),
+        ),
       ).toBe(4);
     });
 
@@ -165,13 +187,17 @@ for (const build of BUILDS) {
       await fault(request, 'rejectAuth', { on: true });
       try {
         await createClient(page, { auth: 'expired-token' });
-        await page.waitForFunction(() => (window as any).client.state === 'closed', undefined, {
-          timeout: 10_000,
-        });
+        await page.waitForFunction(
+          () => (window as unknown as TestWindow).client.state === 'closed',
+          undefined,
+          {
+            timeout: 10_000,
+          },
+        );
         await page.waitForTimeout(2000);
         const { states, errors } = await page.evaluate(() => ({
-          states: (window as any).states as { to: string; reason: string }[],
-          errors: (window as any).errors as { code: string }[],
+          states: (window as unknown as TestWindow).states,
+          errors: (window as unknown as TestWindow).errors,
         }));
         expect(states.filter((s) => s.to === 'connecting').length).toBe(1);
         expect(states.at(-1)?.to).toBe('closed');
