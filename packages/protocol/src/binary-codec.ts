@@ -5,8 +5,9 @@
  */
 import type { Envelope } from './envelope.js';
 import { ProtocolError } from './errors.js';
+import { tooLarge } from './too-large.js';
 import type { ProtocolLimits } from './limits.js';
-import { BinaryReader } from './binary-reader.js';
+import { BinaryReader, invalid } from './binary-reader.js';
 import { BinaryWriter, stringLength, varintLength } from './binary-writer.js';
 import { validateEnvelope, type Direction } from './validate.js';
 
@@ -72,11 +73,8 @@ export function encodeBinary(envelope: Envelope): Uint8Array {
   const spec = byKind.get(envelope.k);
   const data = (envelope as { data?: unknown }).data;
   if (!spec || !(data instanceof Uint8Array) || (envelope.k === 'ack' && !envelope.ok)) {
-    throw new ProtocolError(
-      'PROTOCOL_UNENCODABLE',
-      `${envelope.k}: expected a kind with binary data (${[...byKind.keys()].join(', ')}), got one without`,
-      { field: envelope.k },
-    );
+    const message = `${envelope.k}: expected a kind with binary data (${[...byKind.keys()].join(', ')})`;
+    throw new ProtocolError('PROTOCOL_UNENCODABLE', message, { field: envelope.k });
   }
   const src = envelope as unknown as Record<string, unknown>;
   let size = 2 + data.byteLength;
@@ -111,29 +109,17 @@ export function encodeBinary(envelope: Envelope): Uint8Array {
  */
 export function decodeBinary(bytes: Uint8Array, from: Direction, limits: ProtocolLimits): Envelope {
   if (bytes.byteLength > limits.maxBytes) {
-    throw new ProtocolError(
-      'PROTOCOL_TOO_LARGE',
-      `binary frame: expected at most ${limits.maxBytes} bytes, got ${bytes.byteLength}`,
-    );
+    throw tooLarge(limits.maxBytes, bytes.byteLength);
   }
   const r = new BinaryReader(bytes);
   const code = r.u8('kind');
   const spec = byCode.get(code);
   if (!spec) {
-    throw new ProtocolError(
-      'PROTOCOL_UNKNOWN_KIND',
-      `binary frame: expected a kind code from 0x01 to 0x08, got 0x${code.toString(16).padStart(2, '0')}`,
-      { field: 'k' },
-    );
+    const message = `binary frame: k: expected a kind code from 1 to ${KINDS.length}, got ${code}`;
+    throw new ProtocolError('PROTOCOL_UNKNOWN_KIND', message, { field: 'k' });
   }
   const flags = r.u8('flags');
-  if (flags >> spec.optionalCount !== 0) {
-    throw new ProtocolError(
-      'PROTOCOL_INVALID_BINARY',
-      `binary frame: ${spec.kind}.flags: expected reserved bits 0, got 0x${flags.toString(16)}`,
-      { field: `${spec.kind}.flags` },
-    );
-  }
+  if (flags >> spec.optionalCount !== 0) invalid(`${spec.kind}.flags`, 'reserved bits 0', flags);
   // A server configured for longer topics or types must still accept them in binary frames.
   const maxChars = Math.max(MAX_FIELD_CHARS, limits.maxTopicLength, limits.maxTypeLength);
   const out: Record<string, unknown> = { k: spec.kind };

@@ -9,22 +9,20 @@ import { utf8Decoder } from './text.js';
 /** Longest string decoded without the native decoder when it is ASCII, in bytes. */
 const SHORT_STRING = 64;
 
+/** Throws PROTOCOL_INVALID_BINARY for the field being read. @internal */
+export function invalid(what: string, expected: string, got: unknown, cause?: unknown): never {
+  const message = `binary frame: ${what}: expected ${expected}, got ${String(got)}`;
+  throw new ProtocolError('PROTOCOL_INVALID_BINARY', message, { field: what, cause });
+}
+
 /** @internal */
 export class BinaryReader {
   pos = 0;
 
   constructor(readonly bytes: Uint8Array) {}
 
-  private truncated(what: string): never {
-    throw new ProtocolError(
-      'PROTOCOL_INVALID_BINARY',
-      `binary frame: expected ${what} at byte ${this.pos}, got the end of the frame`,
-      { field: what },
-    );
-  }
-
   u8(what: string): number {
-    if (this.pos >= this.bytes.byteLength) this.truncated(what);
+    if (this.pos >= this.bytes.byteLength) invalid(what, `a byte at ${this.pos}`, 'the end');
     return this.bytes[this.pos++]!;
   }
 
@@ -36,35 +34,19 @@ export class BinaryReader {
       const b = this.u8(what);
       result += (b & 0x7f) * scale;
       if ((b & 0x80) === 0) {
-        if (b === 0 && i > 0) {
-          throw new ProtocolError(
-            'PROTOCOL_INVALID_BINARY',
-            `binary frame: ${what}: expected a minimal varint, got a padded one`,
-            { field: what },
-          );
-        }
+        if (b === 0 && i > 0) invalid(what, 'a minimal varint', 'a padded one');
         if (result > Number.MAX_SAFE_INTEGER) break;
         return result;
       }
       scale *= 128;
     }
-    throw new ProtocolError(
-      'PROTOCOL_INVALID_BINARY',
-      `binary frame: ${what}: expected a varint up to 2^53-1, got a longer one`,
-      { field: what },
-    );
+    return invalid(what, 'a varint up to 2^53-1', 'a longer one');
   }
 
   string(what: string, maxLength: number): string {
     const len = this.varint(what);
-    if (len > maxLength * 3) {
-      throw new ProtocolError(
-        'PROTOCOL_INVALID_BINARY',
-        `binary frame: ${what}: expected at most ${maxLength * 3} bytes, got ${len}`,
-        { field: what },
-      );
-    }
-    if (this.pos + len > this.bytes.byteLength) this.truncated(what);
+    if (len > maxLength * 3) invalid(what, `at most ${maxLength * 3} bytes`, len);
+    if (this.pos + len > this.bytes.byteLength) invalid(what, `${len} bytes`, 'the end');
     const start = this.pos;
     this.pos += len;
     if (len <= SHORT_STRING) {
@@ -83,11 +65,7 @@ export class BinaryReader {
     try {
       return utf8Decoder.decode(view);
     } catch (cause) {
-      throw new ProtocolError(
-        'PROTOCOL_INVALID_BINARY',
-        `binary frame: ${what}: expected UTF-8, got invalid bytes`,
-        { field: what, cause },
-      );
+      return invalid(what, 'UTF-8', 'invalid bytes', cause);
     }
   }
 

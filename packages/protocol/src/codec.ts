@@ -42,7 +42,7 @@ export function decodeFrame(
   }
   throw new ProtocolError(
     'PROTOCOL_INVALID_ENVELOPE',
-    'frame: expected a string, Uint8Array or ArrayBuffer, got something else',
+    'frame: expected a string, Uint8Array or ArrayBuffer',
   );
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Envelope } from './envelope.js';
 import { ProtocolError } from './errors.js';
+import { tooLarge } from './too-large.js';
 import type { ProtocolLimits } from './limits.js';
 import { utf8Length } from './text.js';
 import { validateEnvelope, type Direction } from './validate.js';
@@ -25,10 +26,7 @@ export function checkJsonDepth(text: string, maxDepth: number): void {
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
       if (++depth > maxDepth) {
-        throw new ProtocolError(
-          'PROTOCOL_TOO_DEEP',
-          `text frame: expected nesting of at most ${maxDepth}, got more`,
-        );
+        throw new ProtocolError('PROTOCOL_TOO_DEEP', `frame: nested deeper than ${maxDepth}`);
       }
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
@@ -39,11 +37,8 @@ export function encodeJson(envelope: Envelope): string {
   try {
     return JSON.stringify(envelope);
   } catch (cause) {
-    throw new ProtocolError(
-      'PROTOCOL_UNENCODABLE',
-      `${envelope.k}.data: expected a JSON value, got one JSON.stringify refuses`,
-      { field: `${envelope.k}.data`, cause },
-    );
+    const field = `${envelope.k}.data`;
+    throw new ProtocolError('PROTOCOL_UNENCODABLE', `${field}: not JSON`, { field, cause });
   }
 }
 
@@ -57,12 +52,7 @@ export function decodeJson(text: string, from: Direction, limits: ProtocolLimits
   // so only text longer than a third of the limit can exceed it; shorter frames skip the count.
   if (text.length * 3 > limits.maxBytes) {
     const bytes = utf8Length(text);
-    if (bytes > limits.maxBytes) {
-      throw new ProtocolError(
-        'PROTOCOL_TOO_LARGE',
-        `text frame: expected at most ${limits.maxBytes} UTF-8 bytes, got ${bytes}`,
-      );
-    }
+    if (bytes > limits.maxBytes) throw tooLarge(limits.maxBytes, bytes);
   }
   checkJsonDepth(text, limits.maxDepth);
   let value: unknown;
@@ -71,13 +61,7 @@ export function decodeJson(text: string, from: Direction, limits: ProtocolLimits
     // data cannot pollute Object.prototype; the validator copies only known envelope fields.
     value = JSON.parse(text);
   } catch (cause) {
-    throw new ProtocolError(
-      'PROTOCOL_INVALID_JSON',
-      'text frame: expected JSON, got invalid JSON',
-      {
-        cause,
-      },
-    );
+    throw new ProtocolError('PROTOCOL_INVALID_JSON', 'frame: invalid JSON', { cause });
   }
   return validateEnvelope(value, from, limits);
 }
