@@ -33,7 +33,13 @@ const umd = {
       name: 'Ackwire',
       banner,
       sourcemap: true,
-      plugins: [terser({ format: { comments: /^!/ } })],
+      plugins: [
+        terser({
+          ecma: 2020,
+          compress: { passes: 2 },
+          format: { comments: /^!/ },
+        }),
+      ],
     },
   ],
 };
