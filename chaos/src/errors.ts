@@ -13,7 +13,13 @@ export type ChaosErrorCode =
   /** A raw-socket helper got an upgrade answer it could not parse, or a bad accept key. */
   | 'CHAOS_BAD_HANDSHAKE'
   /** A raw-socket helper could not reach the server at all. */
-  | 'CHAOS_CONNECT_FAILED';
+  | 'CHAOS_CONNECT_FAILED'
+  /** The chaos server process did not start listening in time. */
+  | 'CHAOS_SERVER_START'
+  /** The chaos server process answered a command with an error, or not in time. */
+  | 'CHAOS_SERVER_CALL'
+  /** The chaos server process is down (killed, crashed or not started). */
+  | 'CHAOS_SERVER_GONE';
 
 /** Raised by the chaos harness itself (never by the system under test). */
 export class ChaosError extends AckwireError {
