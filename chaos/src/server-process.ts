@@ -12,7 +12,6 @@ import { appendFileSync } from 'node:fs';
 import {
   createServer,
   FileDedupStore,
-  type DedupStore,
   type PublishResult,
   type ServerOptions,
 } from '@ackwire/server';
