@@ -45,7 +45,8 @@ export function selectSystems(context: ScenarioContext, wanted: readonly string[
 
 /**
  * Runs `measure` for every session: `warmups` unmeasured rounds, then `repetitions` measured
- * rounds in alternating order, recording every metric under its system's name.
+ * rounds in alternating order, recording every metric under its system's name. With
+ * `concurrent`, the systems of a round are measured at the same time.
  */
 export async function alternate<S>(
   context: ScenarioContext,
@@ -53,14 +54,20 @@ export async function alternate<S>(
   measure: (session: S, system: string) => Promise<Metric[]>,
   repetitions = context.settings.repetitions,
   warmups = context.settings.warmups,
+  concurrent = false,
 ): Promise<void> {
   for (let round = 0; round < warmups; round++) {
     for (const { system, session } of sessions) await measure(session, system);
   }
   for (let round = 0; round < repetitions; round++) {
     const order = round % 2 === 0 ? sessions : [...sessions].reverse();
-    for (const { system, session } of order) {
-      const metrics = await measure(session, system);
+    // Concurrent rounds (only `--quick` uses them, for scenarios that mostly wait) measure
+    // every system at once; the numbers are then a smoke check, not a comparison.
+    const measured = concurrent
+      ? await Promise.all(order.map(({ system, session }) => measure(session, system)))
+      : undefined;
+    for (const [index, { system, session }] of order.entries()) {
+      const metrics = measured?.[index] ?? (await measure(session, system));
       for (const metric of metrics)
         context.results.record(metric.key, system, metric.value, metric.unit);
       context.log(
