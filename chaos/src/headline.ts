@@ -170,7 +170,11 @@ export async function runHeadline(
         await server.restart();
       } else {
         kind = pickFault(rng);
-        if (!applyFault(kind, proxy, rng, healTimers)) kind = 'reset-all';
+        if (!applyFault(kind, proxy, rng, healTimers)) {
+          // Every link is already faulted: the one fault that still means something.
+          kind = 'reset-all';
+          proxy.resetAll();
+        }
       }
       faultCounts[kind] = (faultCounts[kind] ?? 0) + 1;
     }
