@@ -4,25 +4,21 @@
  * @internal
  */
 
-/** A random 128-bit client id, URL-safe base64 (22 characters). @internal */
+/** The globals used here; declared locally because this package's types are DOM-free. */
+interface IdGlobals {
+  crypto?: { getRandomValues?(a: Uint8Array): Uint8Array };
+  btoa(binary: string): string;
+}
+
+/** A random 128-bit client id, URL-safe base64 without padding (22 characters). @internal */
 export function randomClientId(): string {
+  const g = globalThis as unknown as IdGlobals;
   const bytes = new Uint8Array(16);
-  const crypto = (globalThis as { crypto?: { getRandomValues?(a: Uint8Array): Uint8Array } })
-    .crypto;
-  if (crypto?.getRandomValues) crypto.getRandomValues(bytes);
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += alphabet[(value >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (6 - bits)) & 63];
-  return out;
+  if (g.crypto?.getRandomValues) g.crypto.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  // base64url (RFC 4648 §5): `+` and `/` become `-` and `_`; the `==` padding goes.
+  return g
+    .btoa(String.fromCharCode(...bytes))
+    .replace(/=+$/, '')
+    .replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
 }

@@ -5,6 +5,7 @@ import { resolveUrl } from '../src/url.js';
 import { resolveOptions, DEFAULT_CLIENT_OPTIONS } from '../src/options.js';
 import { Timer } from '../src/timer.js';
 import { AckwireClientError } from '../src/errors.js';
+import { randomClientId } from '../src/client-id.js';
 import { FakeClock, seededRandom } from './fake-clock.js';
 
 describe('backoff', () => {
@@ -197,5 +198,41 @@ describe('timer', () => {
     expect(t.due).toBe(clock.now() + 100);
     t.startIfSooner(10);
     expect(t.due).toBe(clock.now() + 10);
+  });
+});
+
+describe('client ids', () => {
+  const ID = /^[A-Za-z0-9_-]{22}$/;
+
+  it('are 22 URL-safe base64 characters (128 bits), distinct', () => {
+    const ids = Array.from({ length: 500 }, () => randomClientId());
+    for (const id of ids) expect(id).toMatch(ID);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Every character of the alphabet shows up: `-` and `_` replace `+` and `/`.
+    const seen = new Set(ids.join(''));
+    expect(seen.has('-') && seen.has('_')).toBe(true);
+  });
+
+  it('encodes the random bytes exactly, as base64url without padding', () => {
+    const spy = vi
+      .spyOn(globalThis.crypto, 'getRandomValues')
+      .mockImplementation(<T extends ArrayBufferView | null>(a: T): T => {
+        (a as unknown as Uint8Array).fill(0xfb);
+        return a;
+      });
+    try {
+      expect(randomClientId()).toBe(Buffer.alloc(16, 0xfb).toString('base64url'));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('falls back to Math.random without crypto', () => {
+    vi.stubGlobal('crypto', undefined);
+    try {
+      expect(randomClientId()).toMatch(ID);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
