@@ -9,8 +9,11 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Budgets in bytes, brotli-compressed. socket.io-client's browser bundle is about 12 KB. */
-export const BUDGETS = Object.freeze({ umdMin: 13 * 1024, esmImport: 13 * 1024 });
+/**
+ * Budgets in bytes, brotli-compressed: a little over today's sizes (12.5 KB), so growth fails
+ * CI. socket.io-client's browser bundle is about 12 KB; the issues' goal of 6 KiB is not met yet.
+ */
+export const BUDGETS = Object.freeze({ umdMin: 12.75 * 1024, esmImport: 12.75 * 1024 });
 
 export function measure(bytes) {
   const buf = Buffer.from(bytes);
