@@ -8,8 +8,13 @@ export const PROTOCOL_VERSION = 1;
 /** Subprotocol offered by clients and selected by servers in the HTTP upgrade (RFC 6455 §1.9). */
 export const SUBPROTOCOL = 'ackwire.v1';
 
-/** Every subprotocol this implementation can speak, newest first. */
-export const SUPPORTED_SUBPROTOCOLS: readonly string[] = Object.freeze([SUBPROTOCOL]);
+/**
+ * Every subprotocol this implementation can speak, newest first. Marked pure, so bundlers drop
+ * it from apps that never select a subprotocol (clients).
+ */
+export const SUPPORTED_SUBPROTOCOLS: readonly string[] = /* @__PURE__ */ Object.freeze([
+  SUBPROTOCOL,
+]);
 
 /**
  * HTTP status a server answers when the upgrade offers no subprotocol it speaks
