@@ -68,6 +68,25 @@ describe('token bucket', () => {
     expect(b.take(0)).toBe('close');
   });
 
+  it('closes a steady flooder at ten times the rate, though a token comes back between its bursts', () => {
+    const b = new TokenBucket(200, 400, 0);
+    const verdicts: string[] = [];
+    // 20 messages every 10 ms: 2,000 per second against 200.
+    for (let t = 0; t <= 2000 && !verdicts.includes('close'); t += 10) {
+      for (let k = 0; k < 20; k++) verdicts.push(b.take(t));
+    }
+    expect(verdicts).toContain('close');
+    expect(verdicts.length).toBeLessThan(2000);
+  });
+
+  it('never closes a client over the rate by less than double; it is only refused', () => {
+    const b = new TokenBucket(200, 400, 0);
+    const verdicts = new Set<string>();
+    // 3 messages every 10 ms: 300 per second against 200, for a minute.
+    for (let t = 0; t <= 60_000; t += 10) for (let k = 0; k < 3; k++) verdicts.add(b.take(t));
+    expect([...verdicts].sort()).toEqual(['allow', 'refuse']);
+  });
+
   it('refills at the configured rate on the injected clock', () => {
     const b = new TokenBucket(10, 3, 0);
     for (let i = 0; i < 3; i++) b.take(0);
