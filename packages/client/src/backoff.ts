@@ -11,6 +11,11 @@ export interface BackoffSettings {
   baseMs: number;
   /** Largest ceiling; later retries draw uniformly from [0, capMs]. */
   capMs: number;
+  /**
+   * Width of the jitter window added to a `retry-later` wait (`goaway.after`). Without it, the
+   * cap: a graceful restart would then spread its clients over the whole cap.
+   */
+  retryLaterJitterMs?: number;
 }
 
 /** A source of uniform random numbers in [0, 1), like `Math.random`. */
@@ -32,13 +37,15 @@ export function backoffDelay(
 
 /**
  * Delay after a `retry-later` close (docs/protocol.md §10): the server's `goaway.after` (or,
- * without one, the cap) plus a full-jitter draw over the cap, so a restarting server is not hit
- * by every client in the same millisecond.
+ * without one, the cap) plus a uniform draw over `retryLaterJitterMs` (default: the cap), so a
+ * restarting server is not hit by every client in the same millisecond, yet recovers within
+ * `after + retryLaterJitterMs` rather than `after + cap`.
  */
 export function retryLaterDelay(
   afterMs: number | undefined,
   settings: BackoffSettings,
   random: RandomSource = Math.random,
 ): number {
-  return Math.floor((afterMs ?? settings.capMs) + random() * settings.capMs);
+  const jitterMs = settings.retryLaterJitterMs ?? settings.capMs;
+  return Math.floor((afterMs ?? settings.capMs) + random() * jitterMs);
 }

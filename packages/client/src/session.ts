@@ -13,7 +13,7 @@ import {
   type WelcomeEnvelope,
 } from '@ackwire/protocol';
 import { AuthState } from './auth.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, type BackoffSettings } from './backoff.js';
 import { decideAfterClose, isVersionRefusal } from './close-policy.js';
 import { Connection } from './connection.js';
 import { frameSize } from './encoding.js';
@@ -224,9 +224,17 @@ export class Session {
     }
   }
 
+  #backoffSettings(): BackoffSettings {
+    const o = this.#opts;
+    return {
+      baseMs: o.backoffBaseMs,
+      capMs: o.backoffCapMs,
+      retryLaterJitterMs: o.retryLaterJitterMs,
+    };
+  }
+
   #backoffDelay(): number {
-    const settings = { baseMs: this.#opts.backoffBaseMs, capMs: this.#opts.backoffCapMs };
-    return backoffDelay(this.#retryAttempt, settings, this.#opts.random);
+    return backoffDelay(this.#retryAttempt, this.#backoffSettings(), this.#opts.random);
   }
 
   #scheduleRetry(delayMs: number, code?: number): void {
@@ -325,7 +333,7 @@ export class Session {
       reason,
       goawayAfter: this.#goawayAfter,
       attempt: this.#retryAttempt,
-      backoff: { baseMs: this.#opts.backoffBaseMs, capMs: this.#opts.backoffCapMs },
+      backoff: this.#backoffSettings(),
       random: this.#opts.random,
       authRejected: () => this.#auth.rejected(),
     });

@@ -12,6 +12,7 @@ function setup(options: ClientOptions = {}) {
     WebSocket: TrackedWebSocket,
     backoffBaseMs: 10,
     backoffCapMs: 40,
+    retryLaterJitterMs: 40,
     random: () => 0.5,
     lifecycle: null,
     ...options,
@@ -225,7 +226,7 @@ describe('close codes', () => {
     await client.ready();
     ms.closeAll(code);
     await vi.waitFor(() => expect(client.stats().reconnects).toBe(1));
-    // No goaway: the cap (40) plus jitter over the cap (0.5 * 40).
+    // No goaway: the cap (40) plus jitter over retryLaterJitterMs (0.5 * 40).
     expect(retries[0]?.delayMs).toBe(60);
   });
 

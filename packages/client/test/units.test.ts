@@ -10,10 +10,29 @@ import { FakeClock, seededRandom } from './fake-clock.js';
 
 describe('backoff', () => {
   const settings = { baseMs: 500, capMs: 10_000 };
+  const defaults = {
+    baseMs: DEFAULT_CLIENT_OPTIONS.backoffBaseMs,
+    capMs: DEFAULT_CLIENT_OPTIONS.backoffCapMs,
+    retryLaterJitterMs: DEFAULT_CLIENT_OPTIONS.retryLaterJitterMs,
+  };
 
   it('draws the first retry from [0, base)', () => {
     expect(backoffDelay(0, settings, () => 0)).toBe(0);
     expect(backoffDelay(0, settings, () => 0.999999)).toBe(499);
+  });
+
+  it('spreads a crash by default: no 100 ms window holds over 5% of 1,000 first retries', () => {
+    expect(DEFAULT_CLIENT_OPTIONS.backoffBaseMs).toBeGreaterThanOrEqual(4000);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const random = seededRandom(seed);
+      const windows = new Map<number, number>();
+      for (let i = 0; i < 1000; i++) {
+        const w = Math.floor(backoffDelay(0, defaults, random) / 100);
+        windows.set(w, (windows.get(w) ?? 0) + 1);
+      }
+      expect(Math.max(...windows.values()) / 1000, `seed ${seed}`).toBeLessThanOrEqual(0.05);
+      expect(Math.max(...windows.keys())).toBeLessThan(defaults.baseMs / 100);
+    }
   });
 
   it('doubles the ceiling per attempt up to the cap', () => {
@@ -39,10 +58,24 @@ describe('backoff', () => {
     expect(backoffDelay(-3, settings, () => 0.5)).toBe(250);
   });
 
-  it('waits at least the server goaway.after, plus jitter over the cap', () => {
+  it('waits at least the server goaway.after, plus jitter over the cap when no window is set', () => {
     expect(retryLaterDelay(2000, settings, () => 0)).toBe(2000);
     expect(retryLaterDelay(2000, settings, () => 0.5)).toBe(7000);
     expect(retryLaterDelay(undefined, settings, () => 0)).toBe(10_000);
+  });
+
+  it('spreads a graceful restart over retryLaterJitterMs after goaway.after, not the cap', () => {
+    const windowed = { ...settings, retryLaterJitterMs: 3000 };
+    expect(retryLaterDelay(2000, windowed, () => 0)).toBe(2000);
+    expect(retryLaterDelay(2000, windowed, () => 0.5)).toBe(3500);
+    expect(retryLaterDelay(2000, windowed, () => 0.999999)).toBe(4999);
+    expect(retryLaterDelay(undefined, windowed, () => 0.5)).toBe(11_500);
+    // Defaults: recovery within goaway.after + 4 s, spread evenly across it.
+    const random = seededRandom(7);
+    const delays = Array.from({ length: 1000 }, () => retryLaterDelay(1000, defaults, random));
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(1000);
+    expect(Math.max(...delays)).toBeLessThan(5000);
+    expect(new Set(delays.map((d) => Math.floor((d - 1000) / 400))).size).toBe(10);
   });
 });
 
@@ -156,8 +189,9 @@ describe('options', () => {
     expect(o.maxQueue).toBe(1000);
     expect(o.maxQueueBytes).toBe(1024 * 1024);
     expect(o.overflow).toBe('reject');
-    expect(o.backoffBaseMs).toBe(500);
+    expect(o.backoffBaseMs).toBe(4000);
     expect(o.backoffCapMs).toBe(10_000);
+    expect(o.retryLaterJitterMs).toBe(4000);
     expect(o.heartbeatIntervalMs).toBe(25_000);
     expect(o.heartbeatTimeoutMs).toBe(10_000);
     expect(o.maxInFlight).toBe(256);
