@@ -26,6 +26,7 @@ export type ChildRequest = { id: number } & (
   | { cmd: 'positions' }
   | { cmd: 'stats' }
   | { cmd: 'dead-peers' }
+  | { cmd: 'closed-cids' }
   | { cmd: 'gc' }
 );
 

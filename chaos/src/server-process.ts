@@ -58,8 +58,11 @@ server.handle('record', (data, ctx) => {
 
 const closes: Record<string, number> = {};
 const deadPeers: { cid: string | undefined; at: number }[] = [];
+/** Client ids closed with each code (for the slow-consumer and flood checks). */
+const closedCids: Record<string, string[]> = {};
 server.on('disconnect', ({ cid, code }) => {
   closes[code] = (closes[code] ?? 0) + 1;
+  if (cid !== undefined && code !== 1000 && code !== 1001) (closedCids[code] ??= []).push(cid);
   if (code === 4008) deadPeers.push({ cid, at: Date.now() });
 });
 server.on('error', () => undefined);
@@ -113,6 +116,8 @@ function run(request: ChildRequest): unknown {
         census: census(),
       };
     }
+    case 'closed-cids':
+      return closedCids;
     case 'dead-peers':
       return deadPeers.splice(0);
     case 'gc':
