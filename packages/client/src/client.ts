@@ -8,12 +8,13 @@ import {
   validateSubscribeResult,
   validateTopic,
   type ClientEnvelope,
+  type Payload,
   type StreamPosition,
   type SubscribeResult,
 } from '@ackwire/protocol';
 import { randomClientId } from './client-id.js';
 import { defer } from './defer.js';
-import { encodeEnvelope } from './encoding.js';
+import { encodeEnvelope, validatedNames, type ValidatedNames } from './encoding.js';
 import { AckwireClientError, clientError } from './errors.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { Outbox, tooLarge, type OutboxEntry, type OutboxKind } from './outbox.js';
@@ -60,6 +61,8 @@ export class AckwireClient<
   readonly #outbox: Outbox;
   readonly #registry: SubscriptionRegistry;
   readonly #session: Session;
+  /** Names already validated once, so repeat sends skip the validator (see encoding.ts). */
+  readonly #validatedNames: ValidatedNames = validatedNames();
 
   /**
    * @param url - `ws://`, `wss://`, `http(s)://` or a path such as `/rt` (resolved against the page)
@@ -192,9 +195,10 @@ export class AckwireClient<
     const [data, options] = args as [unknown, SendOptions | undefined];
     return this.#enqueue(
       'msg',
-      (id) => withData({ k: 'msg', id, type }, data),
+      (id) =>
+        data === undefined ? { k: 'msg', id, type } : { k: 'msg', id, type, data: data as Payload },
       options?.timeoutMs,
-    ).then(({ data: result, attempts, id }) => ({ id, data: result as ResultOf<M[K]>, attempts }));
+    ) as Promise<Receipt<ResultOf<M[K]>>>;
   }
 
   /**
@@ -218,7 +222,10 @@ export class AckwireClient<
     ...args: DataArgs<DataOf<M[K]>, never>
   ): boolean {
     if (this.#session.state === 'closed') throw this.#session.closedError();
-    const { frame, bytes } = encodeEnvelope(withData({ k: 'vol', type }, args[0]), this.#opts);
+    const data = args[0];
+    const env: ClientEnvelope =
+      data === undefined ? { k: 'vol', type } : { k: 'vol', type, data: data as Payload };
+    const { frame, bytes } = encodeEnvelope(env, this.#opts, this.#validatedNames);
     if (bytes > this.#outbox.maxBytes) throw tooLarge(bytes, this.#outbox.maxBytes);
     return this.#session.writeFrame(frame, bytes);
   }
@@ -231,7 +238,10 @@ export class AckwireClient<
   ): Promise<StreamPosition> {
     return this.#enqueue(
       'pub',
-      (id) => withData({ k: 'pub', id, topic }, data),
+      (id) =>
+        data === undefined
+          ? { k: 'pub', id, topic }
+          : { k: 'pub', id, topic, data: data as Payload },
       options?.timeoutMs,
     ).then((r) => r.data as StreamPosition);
   }
@@ -244,7 +254,10 @@ export class AckwireClient<
   ): Promise<{ count: number }> {
     return this.#enqueue(
       'bcast',
-      (id) => withData({ k: 'bcast', id, type }, data),
+      (id) =>
+        data === undefined
+          ? { k: 'bcast', id, type }
+          : { k: 'bcast', id, type, data: data as Payload },
       options?.timeoutMs,
     ).then((r) => r.data as { count: number });
   }
@@ -258,7 +271,10 @@ export class AckwireClient<
   ): Promise<void> {
     return this.#enqueue(
       'to',
-      (id) => withData({ k: 'to', id, cid: clientId, type }, data),
+      (id) =>
+        data === undefined
+          ? { k: 'to', id, cid: clientId, type }
+          : { k: 'to', id, cid: clientId, type, data: data as Payload },
       options?.timeoutMs,
     ).then(() => undefined);
   }
@@ -302,7 +318,7 @@ export class AckwireClient<
     build: (id: number) => ClientEnvelope,
     timeoutMs: number | undefined,
     topic?: string,
-  ): Promise<{ data: unknown; attempts: number; id: number }> {
+  ): Promise<Receipt> {
     if (this.#session.state === 'closed') return Promise.reject(this.#session.closedError());
     if (timeoutMs !== undefined && !(timeoutMs > 0)) {
       return Promise.reject(
@@ -312,7 +328,7 @@ export class AckwireClient<
     const id = this.#outbox.peekId();
     let encoded;
     try {
-      encoded = encodeEnvelope(build(id), this.#opts);
+      encoded = encodeEnvelope(build(id), this.#opts, this.#validatedNames);
     } catch (error) {
       return Promise.reject(toError(error));
     }
@@ -335,7 +351,8 @@ export class AckwireClient<
         deadline: now + timeout,
         attempts: 0,
         writtenAt: undefined,
-        resolve: (data) => resolve({ data, attempts: entry.attempts, id }),
+        // Resolves with the receipt itself, so `send` needs no second `.then`.
+        resolve: (data) => resolve({ id, data, attempts: entry.attempts }),
         reject,
         ...(topic === undefined ? {} : { topic }),
       };
@@ -399,10 +416,6 @@ export class AckwireClient<
     if (error instanceof AckwireClientError && error.code === 'CLOSED') return;
     if (error instanceof Error) this.#emit('error', error as AckwireClientError);
   }
-}
-
-function withData<E extends object>(env: E, data: unknown): E {
-  return data === undefined ? env : { ...env, data };
 }
 
 function toError(e: unknown): Error {

@@ -39,13 +39,72 @@ export function frameSize(data: unknown): number {
 }
 
 /**
+ * Names (type names, topics, client ids) that already passed the validator in an earlier
+ * envelope, one set per rule, so repeat sends skip it. Bounded: a set is cleared when full.
+ * @internal
+ */
+export interface ValidatedNames {
+  types: Set<unknown>;
+  topics: Set<unknown>;
+  cids: Set<unknown>;
+}
+
+/** Fresh, empty {@link ValidatedNames}. @internal */
+export function validatedNames(): ValidatedNames {
+  return { types: new Set(), topics: new Set(), cids: new Set() };
+}
+
+/** Most names remembered per set before it is cleared. */
+const MAX_VALIDATED_NAMES = 1024;
+
+/**
+ * The user-supplied names of a frequent envelope with the set each belongs in, or undefined
+ * for kinds that are always validated in full. The client builds the rest itself: a fresh uint
+ * `id`, and `data`, which the validator passes through unchecked (the codec checks it). A
+ * non-string is never in a set, since only names that passed the validator are added.
+ */
+function namesOf(
+  env: ClientEnvelope,
+  known: ValidatedNames,
+): [Set<unknown>, unknown][] | undefined {
+  switch (env.k) {
+    case 'msg':
+    case 'vol':
+    case 'bcast':
+      return [[known.types, env.type]];
+    case 'pub':
+      return [[known.topics, env.topic]];
+    case 'to':
+      return [
+        [known.cids, env.cid],
+        [known.types, env.type],
+      ];
+    default:
+      return undefined;
+  }
+}
+
+/**
  * Validates an outgoing envelope with the protocol's one validator (so a bad type name or
- * topic fails here, not on the server) and encodes it.
+ * topic fails here, not on the server, with the validator's message) and encodes it. Names
+ * that passed once are remembered in `known`, so steady traffic skips the validator: the
+ * envelope's other fields are the client's own and always valid.
  * @throws AckwireClientError `INVALID_ARGUMENT` naming the field.
  */
-export function encodeEnvelope(env: ClientEnvelope, options: ResolvedOptions): EncodedFrame {
+export function encodeEnvelope(
+  env: ClientEnvelope,
+  options: ResolvedOptions,
+  known?: ValidatedNames,
+): EncodedFrame {
   try {
-    validateEnvelope(env, 'client', options.decodeLimits);
+    const names = known && namesOf(env, known);
+    if (!names?.every(([set, name]) => set.has(name))) {
+      validateEnvelope(env, 'client', options.decodeLimits);
+      for (const [set, name] of names ?? []) {
+        if (set.size >= MAX_VALIDATED_NAMES) set.clear();
+        set.add(name);
+      }
+    }
     const frame = encode(env);
     return { frame, bytes: typeof frame === 'string' ? utf8Length(frame) : frame.byteLength };
   } catch (cause) {

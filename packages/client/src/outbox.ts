@@ -10,7 +10,9 @@
  * - Bounded by count and by bytes; on overflow the new message is refused (`QUEUE_FULL`) or the
  *   oldest queued one is evicted (`DROPPED`), as the `overflow` option says.
  * - Each message has a total deadline from the call (`TIMEOUT`) and an attempt budget
- *   (`RETRIES_EXHAUSTED`).
+ *   (`RETRIES_EXHAUSTED`). One timer serves every deadline: it is due at the earliest one and,
+ *   when it fires, fails what has expired and re-arms for the next (a timer per message cost
+ *   an allocation and a setTimeout/clearTimeout pair on every send).
  */
 import type { Clock } from './clock.js';
 import { clientError, type AckwireClientError } from './errors.js';
@@ -63,7 +65,8 @@ export interface OutboxLimits {
 export class Outbox {
   #queued = new Map<number, OutboxEntry>();
   readonly #inFlight = new Map<number, OutboxEntry>();
-  readonly #timers = new Map<number, Timer>();
+  /** Due at (or before) the earliest deadline while anything is unsettled. */
+  readonly #deadlineTimer: Timer;
   #lastId = 0;
   #totalBytes = 0;
   #flushing = false;
@@ -88,6 +91,7 @@ export class Outbox {
     this.#hooks = hooks;
     this.window = window;
     this.maxBytes = maxBytes;
+    this.#deadlineTimer = new Timer(clock, () => this.#expire());
   }
 
   /**
@@ -154,11 +158,29 @@ export class Outbox {
     this.#lastId = entry.id;
     this.#queued.set(entry.id, entry);
     this.#totalBytes += entry.bytes;
-    const timer = new Timer(this.#clock, () => {
-      this.#fail(entry, clientError('TIMEOUT', `message ${entry.id}: no receipt in time`));
-    });
-    this.#timers.set(entry.id, timer);
-    timer.start(entry.deadline - this.#clock.now());
+    this.#deadlineTimer.startIfSooner(entry.deadline - this.#clock.now());
+  }
+
+  /** Fails every message past its deadline, in id order, then re-arms for the next deadline. */
+  #expire(): void {
+    const now = this.#clock.now();
+    const expired: OutboxEntry[] = [];
+    let next = Infinity;
+    for (const map of [this.#inFlight, this.#queued]) {
+      for (const e of map.values()) {
+        if (e.deadline <= now) expired.push(e);
+        else if (e.deadline < next) next = e.deadline;
+      }
+    }
+    for (const e of expired) {
+      // A failure settles a promise and may flush: only fail what is still unsettled.
+      if (this.#inFlight.get(e.id) === e || this.#queued.get(e.id) === e) {
+        this.#fail(e, clientError('TIMEOUT', `message ${e.id}: no receipt in time`));
+      }
+    }
+    if (next !== Infinity && this.#queued.size + this.#inFlight.size > 0) {
+      this.#deadlineTimer.startIfSooner(next - this.#clock.now());
+    }
   }
 
   #oldestQueued(): OutboxEntry | undefined {
@@ -245,7 +267,7 @@ export class Outbox {
       const limit = e.createdAt + ttl;
       if (limit < e.deadline) {
         e.deadline = limit;
-        this.#timers.get(e.id)?.start(limit - this.#clock.now());
+        this.#deadlineTimer.startIfSooner(limit - this.#clock.now());
       }
     }
   }
@@ -291,8 +313,9 @@ export class Outbox {
   #remove(entry: OutboxEntry): void {
     if (this.#queued.delete(entry.id) || this.#inFlight.delete(entry.id))
       this.#totalBytes -= entry.bytes;
-    this.#timers.get(entry.id)?.stop();
-    this.#timers.delete(entry.id);
+    // The timer stays armed for a settled message's deadline (cheaper than re-scanning on
+    // every receipt); it is stopped once nothing is left to time out.
+    if (this.#queued.size + this.#inFlight.size === 0) this.#deadlineTimer.stop();
   }
 }
 

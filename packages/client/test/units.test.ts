@@ -6,6 +6,7 @@ import { resolveOptions, DEFAULT_CLIENT_OPTIONS } from '../src/options.js';
 import { Timer } from '../src/timer.js';
 import { AckwireClientError } from '../src/errors.js';
 import { randomClientId } from '../src/client-id.js';
+import { encodeEnvelope, validatedNames } from '../src/encoding.js';
 import { FakeClock, seededRandom } from './fake-clock.js';
 
 describe('backoff', () => {
@@ -268,5 +269,47 @@ describe('client ids', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('encoding own envelopes', () => {
+  const opts = resolveOptions({ autoConnect: false });
+  const bad = (fn: () => unknown) => {
+    expect(fn).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error);
+  };
+
+  it('validates each name once, then skips the validator for it', () => {
+    const known = validatedNames();
+    expect(encodeEnvelope({ k: 'msg', id: 1, type: 'chat', data: 1 }, opts, known)).toEqual({
+      frame: '{"k":"msg","id":1,"type":"chat","data":1}',
+      bytes: 41,
+    });
+    expect(known.types.has('chat')).toBe(true);
+    encodeEnvelope({ k: 'pub', id: 2, topic: 'room/1' }, opts, known);
+    expect(known.topics.has('room/1')).toBe(true);
+  });
+
+  it('rejects a bad name every time, and never remembers it', () => {
+    const known = validatedNames();
+    for (let i = 0; i < 2; i++) {
+      bad(() => encodeEnvelope({ k: 'msg', id: 1, type: '' }, opts, known));
+      bad(() => encodeEnvelope({ k: 'pub', id: 1, topic: 'no spaces' }, opts, known));
+      bad(() => encodeEnvelope({ k: 'to', id: 1, cid: 'short', type: 'chat' }, opts, known));
+    }
+    expect(known.types.size + known.topics.size + known.cids.size).toBe(0);
+  });
+
+  it('keeps names of one rule apart from the others', () => {
+    const known = validatedNames();
+    encodeEnvelope({ k: 'msg', id: 1, type: 'a b' }, opts, known);
+    // A valid type name is not thereby a valid topic or client id.
+    bad(() => encodeEnvelope({ k: 'pub', id: 2, topic: 'a b' }, opts, known));
+    bad(() => encodeEnvelope({ k: 'to', id: 3, cid: 'a b', type: 'a b' }, opts, known));
+  });
+
+  it('still reports data that is not JSON', () => {
+    const known = validatedNames();
+    encodeEnvelope({ k: 'msg', id: 1, type: 'x' }, opts, known);
+    bad(() => encodeEnvelope({ k: 'msg', id: 2, type: 'x', data: 1n as never }, opts, known));
   });
 });
