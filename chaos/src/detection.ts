@@ -24,13 +24,17 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /** Runs `trials` blackhole trials and reports one line. */
-export async function runDetection(seed: number, trials = 100): Promise<RunnerResult> {
+export async function runDetection(
+  seed: number,
+  trials = 100,
+  { slack = 0.1 }: { slack?: number } = {},
+): Promise<RunnerResult> {
   const rng = createRng(seed ^ 0x44455445);
   const { intervalMs, timeoutMs } = DETECTION_HEARTBEAT;
   // The server's sweep runs every quarter of its shortest deadline (packages/server heartbeat.ts).
   const sweepMs = Math.min(1000, Math.floor(Math.min(intervalMs, timeoutMs) / 4));
-  const clientBound = (intervalMs + timeoutMs) * 1.1;
-  const serverBound = (intervalMs + timeoutMs + sweepMs) * 1.1;
+  const clientBound = Math.round((intervalMs + timeoutMs) * (1 + slack));
+  const serverBound = Math.round((intervalMs + timeoutMs + sweepMs) * (1 + slack));
   const server = await ServerProcess.start({
     port: 0,
     options: { heartbeatIntervalMs: intervalMs, heartbeatTimeoutMs: timeoutMs },
@@ -116,9 +120,9 @@ export async function runDetection(seed: number, trials = 100): Promise<RunnerRe
     ok: failures.length === 0 && server.unexpectedExits === 0,
     summary:
       `${passed}/${trials} blackholes detected in bound; client p50 ${quantile(c, 0.5)} ms,` +
-      ` max ${c[c.length - 1]} ms (bound ${clientBound} = interval ${intervalMs} + timeout ${timeoutMs} + 10%);` +
+      ` max ${c[c.length - 1]} ms (bound ${clientBound} = interval ${intervalMs} + timeout ${timeoutMs} + ${Math.round(slack * 100)}%);` +
       ` server p50 ${quantile(s, 0.5)} ms, max ${s[s.length - 1]} ms (bound ${serverBound} = interval + timeout` +
-      ` + sweep ${sweepMs} + 10%); ${reconnected}/${trials} open again`,
+      ` + sweep ${sweepMs} + ${Math.round(slack * 100)}%); ${reconnected}/${trials} open again`,
     details: failures,
   };
 }

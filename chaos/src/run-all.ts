@@ -1,17 +1,25 @@
 /**
- * `pnpm chaos`: every runner in turn under one seed, one summary line each. Runners that need
- * the ackwire server (proxy faults against a live client and server) join this list as the
- * server and client packages land.
+ * `pnpm chaos`: every runner in turn under one seed, one summary line each (docs/reliability.md,
+ * "Figures"). The issue 8 runs against the real client and server come first; the last two
+ * check the harness itself (violations against a plain `ws` server, the proxy's fault modes).
  */
-import { runFuzzCodec } from './fuzz-codec.js';
+import { runBadInput } from './bad-input.js';
+import { runDetection } from './detection.js';
+import { runHeadline } from './headline.js';
 import { runProxyFaults } from './proxy-faults.js';
 import { runAll, type Runner } from './runner.js';
+import { runSlowConsumers } from './slow-consumers.js';
+import { runStorm } from './storm.js';
 import { runViolations } from './violations.js';
 
 /** Every runner of `pnpm chaos`, in order. */
 export const RUNNERS: readonly Runner[] = [
-  (seed) => runFuzzCodec(seed),
-  (seed) => runViolations(seed),
+  (seed) => runHeadline(seed),
+  (seed) => runDetection(seed),
+  (seed) => runStorm(seed),
+  (seed) => runSlowConsumers(seed),
+  (seed) => runBadInput(seed),
+  (seed) => runViolations(seed, undefined),
   (seed) => runProxyFaults(seed),
 ];
 
