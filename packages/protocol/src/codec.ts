@@ -4,7 +4,7 @@
  */
 import type { ClientEnvelope, Envelope, ServerEnvelope } from './envelope.js';
 import { ProtocolError } from './errors.js';
-import { resolveLimits, type ProtocolLimits } from './limits.js';
+import { DEFAULT_LIMITS, resolveLimits, type ProtocolLimits } from './limits.js';
 import { decodeBinary, encodeBinary } from './binary-codec.js';
 import { decodeJson, encodeJson } from './json-codec.js';
 import type { Direction } from './validate.js';
@@ -29,13 +29,25 @@ function toBytes(frame: Uint8Array | ArrayBuffer): Uint8Array {
   return frame instanceof Uint8Array ? frame : new Uint8Array(frame);
 }
 
+/**
+ * True when `limits` sets every limit, so resolving it would only copy it: callers that
+ * resolved their limits once (clients, servers) then pay no object spread per frame.
+ */
+function isComplete(limits: Partial<ProtocolLimits> | undefined): limits is ProtocolLimits {
+  if (!limits) return false;
+  for (const key of LIMIT_KEYS) if (typeof limits[key] !== 'number') return false;
+  return true;
+}
+
+const LIMIT_KEYS = /* @__PURE__ */ Object.keys(DEFAULT_LIMITS) as (keyof ProtocolLimits)[];
+
 /** Decodes one frame in the given direction; see {@link decodeClientFrame}. */
 export function decodeFrame(
   frame: Frame,
   from: Direction,
   limits?: Partial<ProtocolLimits>,
 ): Envelope {
-  const l = resolveLimits(limits);
+  const l = isComplete(limits) ? limits : resolveLimits(limits);
   if (typeof frame === 'string') return decodeJson(frame, from, l);
   if (frame instanceof Uint8Array || frame instanceof ArrayBuffer) {
     return decodeBinary(toBytes(frame), from, l);

@@ -54,13 +54,19 @@ export function decodeJson(text: string, from: Direction, limits: ProtocolLimits
     const bytes = utf8Length(text);
     if (bytes > limits.maxBytes) throw tooLarge(limits.maxBytes, bytes);
   }
-  checkJsonDepth(text, limits.maxDepth);
+  // Valid JSON nested d deep takes at least 2d characters, so a text of at most 2 * maxDepth + 1
+  // cannot parse deeper than maxDepth, and parsing it is cheap whatever it holds: such (small,
+  // frequent) frames skip the scan, unless they fail to parse, so that a short unclosed `[[[[`
+  // still reports TOO_DEEP as before.
+  const short = text.length <= 2 * limits.maxDepth + 1;
+  if (!short) checkJsonDepth(text, limits.maxDepth);
   let value: unknown;
   try {
     // JSON.parse defines "__proto__" as an own property, never as the prototype, so parsed
     // data cannot pollute Object.prototype; the validator copies only known envelope fields.
     value = JSON.parse(text);
   } catch (cause) {
+    if (short) checkJsonDepth(text, limits.maxDepth);
     throw new ProtocolError('PROTOCOL_INVALID_JSON', 'frame: invalid JSON', { cause });
   }
   return validateEnvelope(value, from, limits);

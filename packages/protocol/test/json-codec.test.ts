@@ -54,6 +54,19 @@ describe('JSON codec: nesting depth (§6.2)', () => {
   it('checks depth before parsing, so a deep invalid text is TOO_DEEP', () => {
     expectRejected('['.repeat(10_000), 'PROTOCOL_TOO_DEEP');
   });
+
+  it('reports TOO_DEEP for short unclosed nesting too (short frames skip the pre-scan)', () => {
+    expectRejected('['.repeat(33), 'PROTOCOL_TOO_DEEP');
+    expectRejected('['.repeat(65), 'PROTOCOL_TOO_DEEP');
+    expectRejected('['.repeat(32), 'PROTOCOL_INVALID_JSON');
+    expectRejected('[[[', 'PROTOCOL_TOO_DEEP', undefined, 'client', { maxDepth: 2 });
+  });
+
+  it('honours a complete limits object as given', () => {
+    const limits = { ...DEFAULT_LIMITS, maxDepth: 2 };
+    expectRejected(nested(2), 'PROTOCOL_TOO_DEEP', undefined, 'client', limits);
+    expect(() => decodeFrame(nested(1), 'client', limits)).not.toThrow();
+  });
 });
 
 describe('JSON codec: size (§6.3)', () => {
