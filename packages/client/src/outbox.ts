@@ -205,13 +205,19 @@ export class Outbox {
 
   #flushOnce(): number {
     let written = 0;
+    // Writing keeps the lowest unsettled id; only a failure can raise it.
+    let floor = this.floor;
     for (const entry of this.#queued.values()) {
-      if (entry.id >= this.floor + this.window) break;
+      if (entry.id >= floor + this.window) break;
       if (entry.bytes > this.maxBytes) {
         this.#fail(entry, tooLarge(entry.bytes, this.maxBytes));
+        floor = this.floor;
         continue;
       }
-      if (this.#exhausted(entry)) continue;
+      if (this.#exhausted(entry)) {
+        floor = this.floor;
+        continue;
+      }
       if (!this.#hooks.write(entry)) break;
       entry.attempts++;
       entry.writtenAt = this.#clock.now();

@@ -25,7 +25,7 @@ import { defaultLifecycleTarget, isOffline, watchLifecycle } from './lifecycle.j
 import type { ResolvedOptions } from './options.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import { ReceiptWatch } from './receipt-watch.js';
-import { receiveFrame } from './receive.js';
+import { receiveFrame, type ReceiveTargets } from './receive.js';
 import { StateMachine, type ClientState, type StateReason } from './state.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
 import { Timer } from './timer.js';
@@ -276,21 +276,25 @@ export class Session {
 
   #onFrame(conn: Connection, data: unknown): void {
     if (conn !== this.#conn) return;
-    receiveFrame(data, this.#opts.decodeLimits, {
-      emit: this.#emit,
-      received: (bytes) => {
-        this.counters.bytesIn += bytes;
-        this.counters.framesIn++;
-        this.heartbeat.received();
-      },
-      welcome: (env) => this.#onWelcome(conn, env),
-      settle: (id, outcome) => this.#outbox.settle(id, outcome),
-      event: (env) => this.#registry.deliver(env),
-      goaway: (after) => (this.#goawayAfter = after),
-      ping: (ts) => this.#sendRaw({ k: 'pong', ts }),
-      pong: (ts) => this.heartbeat.pong(ts),
-    });
+    receiveFrame(data, this.#opts.decodeLimits, this.#targets);
   }
+
+  /** Where received frames go: built once, not per frame (every receipt is a frame). */
+  readonly #targets: ReceiveTargets = {
+    emit: (event, ...args) => this.#emit(event, ...args),
+    received: (bytes) => {
+      this.counters.bytesIn += bytes;
+      this.counters.framesIn++;
+      this.heartbeat.received();
+    },
+    // #onFrame checked that the frame came from the current connection.
+    welcome: (env) => this.#conn && this.#onWelcome(this.#conn, env),
+    settle: (id, outcome) => this.#outbox.settle(id, outcome),
+    event: (env) => this.#registry.deliver(env),
+    goaway: (after) => (this.#goawayAfter = after),
+    ping: (ts) => this.#sendRaw({ k: 'pong', ts }),
+    pong: (ts) => this.heartbeat.pong(ts),
+  };
 
   #onWelcome(conn: Connection, env: WelcomeEnvelope): void {
     if (this.#sessionOpen) return;
