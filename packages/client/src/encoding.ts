@@ -58,30 +58,36 @@ export function validatedNames(): ValidatedNames {
 const MAX_VALIDATED_NAMES = 1024;
 
 /**
- * The user-supplied names of a frequent envelope with the set each belongs in, or undefined
- * for kinds that are always validated in full. The client builds the rest itself: a fresh uint
- * `id`, and `data`, which the validator passes through unchecked (the codec checks it). A
- * non-string is never in a set, since only names that passed the validator are added.
+ * True when every user-supplied name of `env` already passed the validator, so it may be
+ * skipped; `remember` adds the names after a pass. Only frequent kinds take this path (`sub`,
+ * `unsub`, `hello` and the rest are always validated in full). The client builds the other
+ * fields itself: a fresh uint `id`, and `data`, which the validator passes through unchecked
+ * (the codec checks it). A non-string is never in a set: only names that passed are added.
+ * Checked without allocating: this runs on every send.
  */
-function namesOf(
-  env: ClientEnvelope,
-  known: ValidatedNames,
-): [Set<unknown>, unknown][] | undefined {
+function namesKnown(env: ClientEnvelope, known: ValidatedNames, remember: boolean): boolean {
   switch (env.k) {
     case 'msg':
     case 'vol':
     case 'bcast':
-      return [[known.types, env.type]];
+      return check(known.types, env.type, remember);
     case 'pub':
-      return [[known.topics, env.topic]];
+      return check(known.topics, env.topic, remember);
     case 'to':
-      return [
-        [known.cids, env.cid],
-        [known.types, env.type],
-      ];
+      // When remembering, the first check returns true, so both names are added.
+      return check(known.cids, env.cid, remember) && check(known.types, env.type, remember);
     default:
-      return undefined;
+      return false;
   }
+}
+
+function check(set: Set<unknown>, name: unknown, remember: boolean): boolean {
+  if (remember) {
+    if (set.size >= MAX_VALIDATED_NAMES) set.clear();
+    set.add(name);
+    return true;
+  }
+  return set.has(name);
 }
 
 /**
@@ -97,13 +103,9 @@ export function encodeEnvelope(
   known?: ValidatedNames,
 ): EncodedFrame {
   try {
-    const names = known && namesOf(env, known);
-    if (!names?.every(([set, name]) => set.has(name))) {
+    if (!known || !namesKnown(env, known, false)) {
       validateEnvelope(env, 'client', options.decodeLimits);
-      for (const [set, name] of names ?? []) {
-        if (set.size >= MAX_VALIDATED_NAMES) set.clear();
-        set.add(name);
-      }
+      if (known) namesKnown(env, known, true);
     }
     const frame = encode(env);
     return { frame, bytes: typeof frame === 'string' ? utf8Length(frame) : frame.byteLength };
