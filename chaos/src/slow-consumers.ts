@@ -7,7 +7,7 @@
  * Passes when the server's RSS rises less than 100 MB, every stalled reader is closed (1013),
  * every flooder is limited (RATE_LIMITED, then 1008), and the ordinary clients' p99 stays within
  * 20 % of the quiet run's.
- * Alone: `pnpm -C chaos run slow-consumers [--seed=N] [--seconds=N]`.
+ * Alone: `pnpm -C chaos run slow-consumers [--seed=N] [--seconds=N] [--stalled=N] [--flooders=N] [--hard-limit=BYTES]`.
  */
 import { closeAll, newClient, sleep, waitUntil, type Watched } from './harness.js';
 import { startProxy, type Proxy } from './proxy.js';
@@ -24,6 +24,8 @@ export interface SlowConsumerOptions {
   seconds?: number;
   /** Length of the quiet phase. */
   quietSeconds?: number;
+  /** The server's `sendHardLimit`, to try other settings. @default the server's default */
+  hardLimit?: number;
 }
 
 const BUSY_TOPIC = 'busy';
@@ -68,7 +70,13 @@ export async function runSlowConsumers(
   const ordinaryCount = options.ordinary ?? 20;
   const seconds = options.seconds ?? 30;
   const quietSeconds = options.quietSeconds ?? 10;
-  const server = await ServerProcess.start({ port: 0, options: { maxConnectionsPerIp: 1000 } });
+  const server = await ServerProcess.start({
+    port: 0,
+    options: {
+      maxConnectionsPerIp: 1000,
+      ...(options.hardLimit !== undefined && { sendHardLimit: options.hardLimit }),
+    },
+  });
   const proxies: Proxy[] = [];
   const proxy = async (): Promise<Proxy> => {
     const p = await startProxy({ upstream: { host: '127.0.0.1', port: server.port }, seed });
@@ -189,6 +197,14 @@ export async function runSlowConsumers(
 }
 
 if (isMain(import.meta.url)) {
-  const hit = process.argv.find((a) => a.startsWith('--seconds='));
-  await runAll([(seed) => runSlowConsumers(seed, hit ? { seconds: Number(hit.slice(10)) } : {})]);
+  const arg = (name: string): number | undefined => {
+    const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+    return hit === undefined ? undefined : Number(hit.slice(name.length + 3));
+  };
+  const options: SlowConsumerOptions = {};
+  for (const key of ['seconds', 'stalled', 'flooders', 'hardLimit'] as const) {
+    const value = arg(key === 'hardLimit' ? 'hard-limit' : key);
+    if (value !== undefined) options[key] = value;
+  }
+  await runAll([(seed) => runSlowConsumers(seed, options)]);
 }
