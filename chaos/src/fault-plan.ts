@@ -50,9 +50,14 @@ function healthy(connection: ProxyConnection): boolean {
 }
 
 function heal(connection: ProxyConnection, afterMs: number, timers: Set<NodeJS.Timeout>): void {
+  // Heal only what this fault did: if the link was hit since (the drop before a kill), setting
+  // `pass` would let bytes flow again after a hole.
+  const applied = JSON.stringify(connection.modes());
   const timer = setTimeout(() => {
     timers.delete(timer);
-    if (connection.isOpen) connection.setMode('pass');
+    if (connection.isOpen && JSON.stringify(connection.modes()) === applied) {
+      connection.setMode('pass');
+    }
   }, afterMs);
   timers.add(timer);
 }
