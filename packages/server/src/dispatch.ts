@@ -150,7 +150,15 @@ function subscribe(
   const { topic: t, resume } = hub.topics.subscribe(topic, conn, epoch, offset, hub.now());
   session.topics.add(topic);
   return {
-    result: { topic, ok: true, epoch: t.epoch, offset: t.offset, recovered: resume.recovered },
+    result: {
+      topic,
+      ok: true,
+      epoch: t.epoch,
+      // Recovered: the client keeps its own position and the replay fills it up to here.
+      // Not recovered: the events that follow the result start after `from` (docs/protocol.md §8.3).
+      offset: resume.recovered ? t.offset : resume.from,
+      recovered: resume.recovered,
+    },
     replay: resume.replay,
   };
 }

@@ -24,8 +24,17 @@ export interface StoredEvent {
 export interface ResumeResult {
   /** True when history covered everything after the position (nothing was missed). */
   recovered: boolean;
-  /** Events after the position, in offset order (empty unless recovered). */
+  /**
+   * Events sent after the subscribe result, in offset order: everything after the position when
+   * recovered; otherwise whatever history the topic still holds after it (the whole history of
+   * the new epoch after an epoch change), so that only what is truly gone is missed.
+   */
   replay: readonly StoredEvent[];
+  /**
+   * The position the replay continues from (the offset before its first event; the topic's
+   * current offset when nothing is replayed). Sent as the result's `offset` when not recovered.
+   */
+  from: number;
 }
 
 /** History limits of every topic. */
@@ -102,14 +111,23 @@ export class Topic {
    * history still holds every event after `offset`.
    */
   resume(epoch: string | undefined, offset: number | undefined): ResumeResult {
-    const none: ResumeResult = { recovered: false, replay: [] };
-    if (epoch === undefined || epoch !== this.epoch) return none;
-    const from = offset ?? 0;
-    if (from > this.#offset) return none;
-    if (from === this.#offset) return { recovered: true, replay: [] };
+    const current = this.#offset;
+    // No position: a first subscribe, live from now.
+    if (epoch === undefined) return { recovered: false, replay: [], from: current };
+    // After an epoch change (a restart with an in-memory store) the client has seen nothing of
+    // this epoch: replay it from its start, losing only what the restart itself lost.
+    const same = epoch === this.epoch;
+    const seen = same ? (offset ?? 0) : 0;
+    if (seen > current) return { recovered: false, replay: [], from: current };
+    if (seen === current) return { recovered: same, replay: [], from: current };
     const oldest = this.#events[this.#head];
-    if (!oldest || oldest.offset > from + 1) return none;
-    return { recovered: true, replay: this.#events.slice(this.#head + (from + 1 - oldest.offset)) };
+    if (!oldest) return { recovered: false, replay: [], from: current };
+    const start = Math.max(seen + 1, oldest.offset);
+    return {
+      recovered: same && start === seen + 1,
+      replay: this.#events.slice(this.#head + (start - oldest.offset)),
+      from: start - 1,
+    };
   }
 }
 

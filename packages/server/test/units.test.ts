@@ -143,10 +143,11 @@ describe('topic history', () => {
   it('does not recover when history by count no longer covers the gap', () => {
     const s = store(3);
     for (let i = 0; i < 5; i++) s.publish('t', i, 0, 65536, false);
-    expect(s.subscribe('t', sink(), 'epoch1', 1, 0).resume).toEqual({
-      recovered: false,
-      replay: [],
-    });
+    // Offsets 3..5 are still held: they are replayed, and only offset 2 is missed.
+    const { resume } = s.subscribe('t', sink(), 'epoch1', 1, 0);
+    expect(resume.recovered).toBe(false);
+    expect(resume.from).toBe(2);
+    expect(resume.replay.map((e) => e.offset)).toEqual([3, 4, 5]);
   });
 
   it('does not recover when history by age no longer covers the gap', () => {
@@ -164,7 +165,7 @@ describe('topic history', () => {
     const s = store(100, 10);
     s.publish('t', 1, 0, 65536, false);
     const { resume, topic } = s.subscribe('t', sink(), 'epoch1', 1, 5000);
-    expect(resume).toEqual({ recovered: true, replay: [] });
+    expect(resume).toEqual({ recovered: true, replay: [], from: 1 });
     expect(topic.historyLength).toBe(0);
   });
 
