@@ -1,6 +1,6 @@
 /**
  * Errors of the chaos harness. Like every ackwire error they carry a stable `code`
- * (docs/errors-chaos.md); messages are for humans and may change.
+ * (docs/errors.md, "Chaos harness"); messages are for humans and may change.
  */
 import { AckwireError } from '@ackwire/protocol';
 

@@ -1,6 +1,6 @@
 /**
  * The codec fuzz loop: mutated and random frames through `decodeClientFrame` and
- * `decodeServerFrame`. The contract under test (docs/DESIGN-NOTES.md, codec API) is that both
+ * `decodeServerFrame`. The contract under test (docs/protocol.md §2, §12) is that both
  * throw `ProtocolError` and nothing else, that nothing a peer sends can add keys to
  * `Object.prototype`, and that whatever they accept re-encodes to a stable frame.
  */

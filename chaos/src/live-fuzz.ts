@@ -1,8 +1,8 @@
 /**
  * Mutated frames against the live server. Every frame is decoded locally first with the
  * server's limits, which gives the answer the spec calls for: an invalid frame must be answered
- * with an `error` notice or an error receipt carrying the decoder's code (docs/DESIGN-NOTES.md
- * §6), a frame over `maxPayload` with close 1009, a valid `hello` after the session opened with
+ * with an `error` notice or an error receipt carrying the decoder's code (docs/protocol.md
+ * §12), a frame over `maxPayload` with close 1009, a valid `hello` after the session opened with
  * close 4009. After each frame a `ping` with a fresh `ts` is sent, and its `pong` marks the end
  * of the frame's answer, so every answer is matched to its frame.
  */

@@ -1,5 +1,5 @@
 /**
- * Answering frames that failed to decode (docs/DESIGN-NOTES.md §6). When the frame still shows
+ * Answering frames that failed to decode (docs/protocol.md §12). When the frame still shows
  * an id-carrying kind and a valid id, the client gets an error receipt for that id, so its
  * pending send settles instead of retrying forever; otherwise it gets an `error` notice.
  */

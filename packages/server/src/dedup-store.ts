@@ -1,5 +1,5 @@
 /**
- * Exactly-once processing of client messages (docs/DESIGN-NOTES.md §3). Per client id the store
+ * Exactly-once processing of client messages (docs/protocol.md §9). Per client id the store
  * keeps `high`, the highest id seen, and the receipts (or in-progress markers) of ids in
  * (high - maxInFlight, high]. Clients never send an id at or past floor + maxInFlight, so this
  * window covers every id a client can still retry, and memory is bounded by maxInFlight

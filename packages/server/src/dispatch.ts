@@ -1,5 +1,5 @@
 /**
- * What the server does with each client envelope (docs/DESIGN-NOTES.md §2, §3, §5): session open,
+ * What the server does with each client envelope (docs/protocol.md §1.4, §9, §8): session open,
  * the dedup gate in front of every id-carrying kind, handlers, and the topic commands.
  */
 import { randomBytes } from 'node:crypto';
@@ -248,7 +248,7 @@ async function subscribeCommand(
     return;
   }
   // From here to the last replayed event everything is synchronous, so no live event can slip
-  // in between the receipt and the replay (docs/DESIGN-NOTES.md §5).
+  // in between the receipt and the replay (docs/protocol.md §8).
   const r = subscribe(hub, conn, session, topic, envelope.epoch, envelope.offset);
   if (!r.result.ok) {
     conn.send(errorAck(id, r.result.error.code, r.result.error.message));

@@ -1,5 +1,5 @@
 /**
- * Liveness (docs/DESIGN-NOTES.md §4). Every received frame, protocol pongs included, counts as
+ * Liveness (docs/protocol.md §11). Every received frame, protocol pongs included, counts as
  * a sign of life measured on the wall clock; a connection silent for `interval` gets a protocol
  * ping (browsers answer those without application code) and one silent for interval + timeout
  * is terminated. One server-wide sweep drives every connection, so a thousand connections cost

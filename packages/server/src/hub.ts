@@ -117,7 +117,7 @@ export class Hub implements ConnectionHost {
       dispatch(this, conn, envelope);
       return;
     }
-    // Before welcome: only hello (once) and heartbeats (docs/DESIGN-NOTES.md §2).
+    // Before welcome: only hello (once) and heartbeats (docs/protocol.md §1.4).
     if (envelope.k === 'ping') conn.send({ k: 'pong', ts: envelope.ts });
     else if (envelope.k === 'pong') return;
     else if (envelope.k === 'hello' && conn.state === 'handshake') {

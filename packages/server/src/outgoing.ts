@@ -1,5 +1,5 @@
 /**
- * The one place where outgoing envelopes are encoded (docs/DESIGN-NOTES.md §5: a publication is
+ * The one place where outgoing envelopes are encoded (docs/protocol.md §8: a publication is
  * encoded once, then the same buffer is written to every subscriber). Text frames are turned into
  * a Buffer here as well, because `ws.send(string)` would convert the string again per socket.
  */

@@ -1,5 +1,5 @@
 /**
- * Per-connection token bucket (docs/DESIGN-NOTES.md §7). Pure: time comes from the caller, so
+ * Per-connection token bucket (docs/protocol.md §12). Pure: time comes from the caller, so
  * units run on a fake clock.
  */
 

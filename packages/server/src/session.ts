@@ -1,5 +1,5 @@
 /**
- * Sessions: the per-client-id state that outlives a connection (docs/DESIGN-NOTES.md §2, §3).
+ * Sessions: the per-client-id state that outlives a connection (docs/protocol.md §1.4, §9).
  * A session holds the client's receipt window, its principal, its current connection and that
  * connection's subscriptions. It is kept `sessionTtlMs` after its last connection closed, so a
  * client that reconnects within its retry horizon finds its receipts again.

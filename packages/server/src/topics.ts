@@ -1,5 +1,5 @@
 /**
- * Topic streams (docs/DESIGN-NOTES.md §5). Each topic has an epoch (random per creation, so a
+ * Topic streams (docs/protocol.md §8). Each topic has an epoch (random per creation, so a
  * restarted in-memory server never matches an old position) and offsets that start at 1. A
  * bounded history, by count and by age, lets a reconnecting subscriber recover what it missed.
  */

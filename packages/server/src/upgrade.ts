@@ -1,5 +1,5 @@
 /**
- * HTTP upgrade checks (docs/DESIGN-NOTES.md §1), done before `ws` builds a WebSocket: a refused
+ * HTTP upgrade checks (docs/protocol.md §1), done before `ws` builds a WebSocket: a refused
  * upgrade costs one short HTTP answer and no per-connection state. Order: path, origin, version,
  * capacity, so a client learns the most specific reason first.
  */
@@ -24,7 +24,7 @@ export interface UpgradePolicy {
   connectionsFromIp: number;
 }
 
-/** Text body of the 426 answer (docs/DESIGN-NOTES.md §1). */
+/** Text body of the 426 answer (docs/protocol.md §1). */
 export const VERSION_REFUSED_BODY = `ackwire: unsupported protocol version; this server speaks ${SUBPROTOCOL}`;
 
 /** The pathname of a request URL, without the query. */
