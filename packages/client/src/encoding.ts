@@ -2,7 +2,13 @@
  * Encoding of outgoing envelopes, once per message at the call: the frame and its exact size.
  * @internal
  */
-import { encode, ProtocolError, validateEnvelope, type ClientEnvelope } from '@ackwire/protocol';
+import {
+  encode,
+  ProtocolError,
+  utf8Length,
+  validateEnvelope,
+  type ClientEnvelope,
+} from '@ackwire/protocol';
 import { clientError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -10,24 +16,6 @@ import type { ResolvedOptions } from './options.js';
 export interface EncodedFrame {
   frame: string | Uint8Array;
   bytes: number;
-}
-
-/** Exact UTF-8 byte length of a string. @internal */
-export function utf8Length(s: string): number {
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 /** Size of a received frame, for the bytes-in statistic. @internal */

@@ -20,5 +20,6 @@ export {
   type Direction,
 } from './validate.js';
 export { encodeJson, decodeJson } from './json-codec.js';
+export { utf8Length } from './text.js';
 export { encodeBinary, decodeBinary, isBinaryPayload, type BinaryKind } from './binary-codec.js';
 export { encode, decodeFrame, decodeClientFrame, decodeServerFrame, type Frame } from './codec.js';

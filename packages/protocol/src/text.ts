@@ -23,7 +23,11 @@ export const utf8Encoder: Utf8Encoder = new TextEncoder();
 /** Decoder that throws on invalid UTF-8 instead of substituting U+FFFD. @internal */
 export const utf8Decoder: Utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Exact UTF-8 byte length of a string, without allocating. @internal */
+/**
+ * Exact UTF-8 byte length of a string, without allocating (a lone surrogate counts as the 3
+ * bytes of U+FFFD, as `TextEncoder` writes it). Used by the codecs for limits and by clients
+ * for their byte-bounded queues.
+ */
 export function utf8Length(s: string): number {
   let bytes = 0;
   for (let i = 0; i < s.length; i++) {
