@@ -24,7 +24,11 @@ import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
 import { TokenBucket, type RateVerdict } from './rate-limit.js';
 import type { Session, SessionConnection } from './session.js';
 import type { Counters } from './stats.js';
-import type { Subscriber } from './topics.js';
+import { ReplayQueue } from './replay-queue.js';
+import type { StoredEvent, Subscriber } from './topics.js';
+
+/** How often a replay paused at the high-water mark looks again at the socket. */
+const PUMP_RETRY_MS = 20;
 
 /** Lifecycle of a connection. */
 export type ConnectionState = 'handshake' | 'authenticating' | 'open' | 'closing' | 'closed';
@@ -75,6 +79,8 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   readonly #liveness: Liveness;
   readonly #bucket: TokenBucket;
   readonly #delayed = new Set<() => void>();
+  readonly #replay = new ReplayQueue();
+  #cancelPump: (() => void) | undefined = undefined;
   #state: ConnectionState = 'handshake';
   #protocolErrors = 0;
   #closeIntent: { code: number; reason: string } | undefined;
@@ -180,6 +186,8 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.#cancelCloseTimer?.();
     for (const cancel of this.#delayed) cancel();
     this.#delayed.clear();
+    this.#cancelPump?.();
+    this.#replay.clear();
     const intent = this.#closeIntent;
     this.#host.closed(this, intent?.code ?? code, intent?.reason ?? reason);
   }
@@ -265,9 +273,48 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.send(receipt);
   }
 
-  /** Delivers a topic event (Subscriber). */
+  /** Delivers a topic event (Subscriber); behind a replay of its topic when one is draining. */
   deliver(frame: OutgoingFrame, envelope: EventEnvelope, volatile: boolean): void {
-    if (this.#state === 'open') this.sendFrame(frame, envelope, volatile);
+    if (this.#state !== 'open') return;
+    if (!this.#replay.holds(envelope.topic)) {
+      this.sendFrame(frame, envelope, volatile);
+      return;
+    }
+    if (volatile) {
+      this.#host.counters.volatileDropped++;
+      return;
+    }
+    this.#replay.push({ frame, envelope });
+    if (this.#replay.bytes > this.#host.options.sendHardLimit) {
+      this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer');
+    }
+  }
+
+  /**
+   * Sends missed events after a subscribe result (docs/protocol.md §8.3), paced by the socket's
+   * buffered amount (see {@link ReplayQueue}); call it right after the result is sent.
+   */
+  replay(events: readonly StoredEvent[]): void {
+    if (events.length === 0 || this.#state !== 'open') return;
+    for (const e of events) this.#replay.push({ frame: e.frame, envelope: e.envelope });
+    this.#pump();
+  }
+
+  /** Writes queued events while the socket is under its high-water mark. */
+  #pump(): void {
+    this.#cancelPump = undefined;
+    const hwm = this.#host.options.sendHighWaterMark;
+    for (let next = this.#replay.peek(); next; next = this.#replay.peek()) {
+      if (this.#state !== 'open') return;
+      if (this.ws.bufferedAmount >= hwm) {
+        // Resume once the socket has drained below the mark; a reader that never reads is
+        // closed by the heartbeat or, if live events pile up behind, by the hard limit.
+        this.#cancelPump = this.#host.timers.timeout(() => this.#pump(), PUMP_RETRY_MS);
+        return;
+      }
+      this.#replay.shift();
+      this.sendFrame(next.frame, next.envelope, false);
+    }
   }
 
   // ------------------------------------------------------------------ closing

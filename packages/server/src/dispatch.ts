@@ -123,7 +123,7 @@ export async function openSession(hub: Hub, conn: Connection, hello: HelloEnvelo
   };
   if (hello.subs) welcome.subs = results;
   conn.send(welcome);
-  for (const event of replay) conn.sendFrame(event.frame, event.envelope, false);
+  conn.replay(replay);
   hub.emit('session', { cid: hello.cid, sid, resumed, principal });
 }
 
@@ -247,15 +247,15 @@ async function subscribeCommand(
     conn.send(errorAck(id, 'FORBIDDEN', `not allowed to subscribe to ${topic}`));
     return;
   }
-  // From here to the last replayed event everything is synchronous, so no live event can slip
-  // in between the receipt and the replay (docs/protocol.md §8).
+  // From the receipt to queueing the replay everything is synchronous, so no live event can slip
+  // in between; live events of the topic then queue behind the replay (docs/protocol.md §8.3).
   const r = subscribe(hub, conn, session, topic, envelope.epoch, envelope.offset);
   if (!r.result.ok) {
     conn.send(errorAck(id, r.result.error.code, r.result.error.message));
     return;
   }
   conn.send({ k: 'ack', id, ok: true, data: r.result });
-  for (const event of r.replay) conn.sendFrame(event.frame, event.envelope, false);
+  conn.replay(r.replay);
 }
 
 /** Runs one id-carrying command to its receipt. Never rejects. */

@@ -186,6 +186,30 @@ describe('topics: broadcast and unicast', () => {
   });
 });
 
+describe('topics: paced replay', () => {
+  it('replays more than a high-water mark in order, with live events queued behind it', async () => {
+    // ~10 MB of history to a reader that pauses: more than loopback's kernel buffers hold, so
+    // the socket backs up past the 64 KiB mark and the replay must pause and resume.
+    const url = await start({ sendHighWaterMark: 64 * 1024, sendHardLimit: 64 * 1024 * 1024 });
+    const { client } = await connect(url);
+    const pad = 'x'.repeat(16_000);
+    const { epoch } = server!.publish('t', { n: 1, pad });
+    for (let n = 2; n <= 600; n++) server!.publish('t', { n, pad });
+    client.send({ k: 'sub', id: 1, topic: 't', epoch, offset: 0 });
+    client.ws.pause();
+    for (let n = 601; n <= 605; n++) server!.publish('t', { n, pad }); // live, behind the replay
+    await new Promise((r) => setTimeout(r, 300));
+    client.ws.resume();
+    const ack = await client.takeAck(1);
+    expect(ack).toMatchObject({ ok: true, data: { recovered: true } });
+    await until(() => events(client).length === 605, 15_000);
+    expect(events(client).map((e) => e.offset)).toEqual(
+      Array.from({ length: 605 }, (_, i) => i + 1),
+    );
+    client.close();
+  });
+});
+
 describe('topics: recovery', () => {
   it('recovers missed events after a reconnect via hello.subs: welcome, then replay in order, then live', async () => {
     const url = await start();
