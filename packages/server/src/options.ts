@@ -187,16 +187,16 @@ export interface ServerOptions {
    * Bytes buffered on a connection (`ws.bufferedAmount`) past which volatile messages to it are
    * dropped (and counted in `stats().volatileDropped`), and a topic replay pauses until the
    * socket drains below it.
-   * @default 262144
+   * @default 1048576
    */
   sendHighWaterMark?: number;
   /**
    * Bytes buffered on a connection past which a reliable message closes it with 1013: the client
    * reconnects and recovers from topic history instead of the server buffering without bound.
-   * Kept small (like Centrifugo's 1 MB client queue) because every byte written to a reader that
-   * has stopped reading costs the other clients CPU: at 16 MiB, 100 stalled readers of a busy
-   * topic tripled the others' p99 round trip; at 1 MiB it stays within 20 % (docs/reliability.md).
-   * @default 1048576
+   * A healthy client that falls briefly behind a burst should not be cut off (a 1013 costs it a
+   * retry-later delay), which is why the default is generous; a lower limit frees memory and
+   * CPU sooner from readers that have stopped reading (docs/reliability.md, slow consumers).
+   * @default 16777216
    */
   sendHardLimit?: number;
   /**
@@ -282,8 +282,8 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   maxSubscriptionsPerConnection: 1024,
   historySize: 1000,
   historyTtlMs: 300_000,
-  sendHighWaterMark: 256 * 1024,
-  sendHardLimit: 1024 * 1024,
+  sendHighWaterMark: 1024 * 1024,
+  sendHardLimit: 16 * 1024 * 1024,
   goAwayAfterMs: 1000,
   closeTimeoutMs: 2000,
   perMessageDeflate: false,
