@@ -13,12 +13,14 @@ import {
   type SubscribeResult,
 } from '@ackwire/protocol';
 import { randomClientId } from './client-id.js';
-import { defer } from './defer.js';
 import { encodeEnvelope, validatedNames, type ValidatedNames } from './encoding.js';
 import { AckwireClientError, clientError } from './errors.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { Outbox, tooLarge, type OutboxEntry, type OutboxKind } from './outbox.js';
-import { Session, type Emit } from './session.js';
+import { defer } from './defer.js';
+import { isolatedEmit, reportListenerError, type Emit } from './emit.js';
+import { Session } from './session.js';
+import { clientStats } from './stats.js';
 import type { ClientState } from './state.js';
 import { SubscriptionRegistry, type Subscription, type TopicHandler } from './subscriptions.js';
 import type {
@@ -58,6 +60,7 @@ export class AckwireClient<
   readonly url: string;
   readonly #opts: ResolvedOptions;
   readonly #emitter = new EventEmitter();
+  readonly #emit: Emit = isolatedEmit(this.#emitter);
   readonly #outbox: Outbox;
   readonly #registry: SubscriptionRegistry;
   readonly #session: Session;
@@ -108,7 +111,7 @@ export class AckwireClient<
           (e: unknown) => this.#report(e),
         );
       },
-      listenerError: (e) => this.#listenerError(e),
+      listenerError: (e) => reportListenerError(this.#emit, e),
     });
     this.#session = new Session(
       resolved,
@@ -297,18 +300,7 @@ export class AckwireClient<
 
   /** Counters and gauges for dashboards and tests. */
   stats(): ClientStats {
-    const c = this.#session.counters;
-    return {
-      state: this.#session.state,
-      rtt: this.#session.heartbeat.rtt,
-      reconnects: c.reconnects,
-      queued: this.#outbox.queuedCount,
-      inFlight: this.#outbox.inFlightCount,
-      bytesIn: c.bytesIn,
-      bytesOut: c.bytesOut,
-      framesIn: c.framesIn,
-      framesOut: c.framesOut,
-    };
+    return clientStats(this.#session, this.#outbox);
   }
 
   // ------------------------------------------------------------------ internals
@@ -386,30 +378,6 @@ export class AckwireClient<
         throw error;
       }
     });
-  }
-
-  /** Emits to each listener, so one throwing listener neither skips the others nor escapes. */
-  readonly #emit: Emit = (event, ...args) => {
-    for (const listener of this.#emitter.listeners(event)) {
-      try {
-        (listener as (...a: unknown[]) => void)(...args);
-      } catch (error) {
-        if (event === 'error') {
-          // An error listener that throws has nowhere left to report to: surface it as an
-          // unhandled rejection, outside the socket handler.
-          defer(() => {
-            throw error;
-          });
-        } else this.#listenerError(error);
-      }
-    }
-  };
-
-  #listenerError(cause: unknown): void {
-    this.#emit(
-      'error',
-      clientError('LISTENER_ERROR', `listener threw: ${String(cause)}`, { cause }),
-    );
   }
 
   #report(error: unknown): void {

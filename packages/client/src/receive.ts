@@ -14,7 +14,7 @@ import {
 } from '@ackwire/protocol';
 import { frameSize } from './encoding.js';
 import { ServerError, type AckwireClientError } from './errors.js';
-import type { Emit } from './session.js';
+import type { Emit } from './emit.js';
 import type { ClientEvents } from './types.js';
 
 /** Where each kind goes. @internal */

@@ -29,15 +29,10 @@ import { receiveFrame, type ReceiveTargets } from './receive.js';
 import { StateMachine, type ClientState, type StateReason } from './state.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
 import { Timer } from './timer.js';
+import type { Emit } from './emit.js';
 import type { ClientEvents, SessionInfo } from './types.js';
 import type { ResolvedUrl } from './url.js';
 import type { ErrorEventLike, WebSocketConstructor } from './websocket.js';
-
-/** Typed emit of the client's events (listener errors are handled by the client). @internal */
-export type Emit = <E extends keyof ClientEvents>(
-  event: E,
-  ...args: Parameters<ClientEvents[E]>
-) => void;
 
 /** How long `close()` waits for the socket's close handshake before giving up on it. */
 const CLOSE_WAIT_MS = 1000;
