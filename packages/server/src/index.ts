@@ -27,6 +27,7 @@ export { TokenBucket, type RateVerdict } from './rate-limit.js';
 export {
   Topic,
   TopicStore,
+  FORGOTTEN_TOPICS_KEPT,
   type StoredEvent,
   type ResumeResult,
   type HistoryLimits,

@@ -55,15 +55,17 @@ export class Topic {
   readonly name: string;
   readonly epoch: string;
   readonly subscribers = new Set<Subscriber>();
-  #offset = 0;
+  #offset: number;
   // History is an array with a moving head: dropping the oldest is O(1), and the array is
   // compacted once the dead prefix is as long as the live part.
   #events: StoredEvent[] = [];
   #head = 0;
 
-  constructor(name: string, epoch: string) {
+  /** `offset`: where a topic that was forgotten and is used again continues. @default 0 */
+  constructor(name: string, epoch: string, offset = 0) {
     this.name = name;
     this.epoch = epoch;
+    this.#offset = offset;
   }
 
   /** Offset of the last event published (0 before any). */
@@ -131,9 +133,26 @@ export class Topic {
   }
 }
 
+/**
+ * How many forgotten topics' positions a store remembers (about 100 bytes each). Beyond it the
+ * least recently forgotten is dropped and that topic, if used again, starts a new epoch (its
+ * subscribers see `recovered: false`, which is true of any topic reset).
+ */
+export const FORGOTTEN_TOPICS_KEPT = 10_000;
+
+/** A forgotten topic's last position. */
+interface Forgotten {
+  readonly epoch: string;
+  readonly offset: number;
+}
+
 /** Every topic of one server. */
 export class TopicStore {
   readonly #topics = new Map<string, Topic>();
+  // Positions of topics swept away with neither subscribers nor history, oldest first: a topic
+  // used again continues its epoch and offset, so a subscriber that comes back at that position
+  // missed nothing and is told so (`recovered: true`) instead of seeing a false gap.
+  readonly #forgotten = new Map<string, Forgotten>();
   readonly #limits: HistoryLimits;
   readonly #epoch: () => string;
 
@@ -162,7 +181,9 @@ export class TopicStore {
   ensure(name: string): Topic {
     let topic = this.#topics.get(name);
     if (!topic) {
-      topic = new Topic(name, this.#epoch());
+      const last = this.#forgotten.get(name);
+      this.#forgotten.delete(name);
+      topic = last ? new Topic(name, last.epoch, last.offset) : new Topic(name, this.#epoch());
       this.#topics.set(name, topic);
     }
     return topic;
@@ -203,18 +224,30 @@ export class TopicStore {
     return stored;
   }
 
+  /** Forgotten topics whose position is still remembered. */
+  get forgottenSize(): number {
+    return this.#forgotten.size;
+  }
+
   /**
-   * Ages history out and forgets topics with neither subscribers nor history: nothing could be
-   * recovered from them anyway.
+   * Ages history out and forgets topics with neither subscribers nor history (nothing could be
+   * recovered from them), remembering only their position, within `FORGOTTEN_TOPICS_KEPT`.
    */
   sweep(now: number): void {
     for (const [name, topic] of this.#topics) {
       topic.prune(now, this.#limits);
-      if (topic.subscribers.size === 0 && topic.historyLength === 0) this.#topics.delete(name);
+      if (topic.subscribers.size > 0 || topic.historyLength > 0) continue;
+      this.#topics.delete(name);
+      this.#forgotten.set(name, { epoch: topic.epoch, offset: topic.offset });
+      if (this.#forgotten.size > FORGOTTEN_TOPICS_KEPT) {
+        const oldest = this.#forgotten.keys().next().value;
+        if (oldest !== undefined) this.#forgotten.delete(oldest);
+      }
     }
   }
 
   clear(): void {
     this.#topics.clear();
+    this.#forgotten.clear();
   }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AckEnvelope } from '@ackwire/protocol';
 import {
   DEFAULT_SERVER_OPTIONS,
+  FORGOTTEN_TOPICS_KEPT,
   InMemoryDedupStore,
   InMemoryReceiptWindow,
   resolveOptions,
@@ -187,6 +188,37 @@ describe('topic history', () => {
     expect(s.size).toBe(1);
     s.sweep(20);
     expect(s.size).toBe(0);
+  });
+
+  it('continues a forgotten topic at its position: a subscriber that missed nothing is recovered', () => {
+    const s = store(100, 10);
+    const a = sink();
+    s.subscribe('t', a, undefined, undefined, 0);
+    s.publish('t', 1, 0, 65536, false);
+    s.publish('t', 2, 0, 65536, false);
+    s.unsubscribe('t', a);
+    s.sweep(20);
+    expect(s.size).toBe(0);
+    expect(s.forgottenSize).toBe(1);
+    // Back at the last position: nothing was published meanwhile.
+    const back = s.subscribe('t', sink(), 'epoch1', 2, 30);
+    expect(back.topic.epoch).toBe('epoch1');
+    expect(back.resume).toMatchObject({ recovered: true, from: 2 });
+    expect(s.forgottenSize).toBe(0);
+    // One event behind: it aged out, so the gap is real and reported.
+    expect(s.subscribe('t', sink(), 'epoch1', 1, 30).resume.recovered).toBe(false);
+    expect(s.publish('t', 3, 30, 65536, false).offset).toBe(3);
+  });
+
+  it('remembers a bounded number of forgotten topics, dropping the oldest', () => {
+    const s = store(100, 10);
+    for (let i = 0; i <= FORGOTTEN_TOPICS_KEPT; i++) s.publish(`t${i}`, i, 0, 65536, false);
+    s.sweep(20);
+    expect(s.size).toBe(0);
+    expect(s.forgottenSize).toBe(FORGOTTEN_TOPICS_KEPT);
+    // t0 was dropped: it starts a new epoch; the newest keeps its own.
+    expect(s.ensure('t0').epoch).toBe(`epoch${FORGOTTEN_TOPICS_KEPT + 2}`);
+    expect(s.ensure(`t${FORGOTTEN_TOPICS_KEPT}`).epoch).toBe(`epoch${FORGOTTEN_TOPICS_KEPT + 1}`);
   });
 });
 
