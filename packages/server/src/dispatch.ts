@@ -21,12 +21,36 @@ import {
 } from '@ackwire/protocol';
 import type { Connection } from './connection.js';
 import { toWireError } from './errors.js';
-import type { Hub } from './hub.js';
-import type { AuthorizeTopic } from './options.js';
+import type { AuthorizeTopic, ResolvedServerOptions } from './options.js';
 import { encodeOutgoing } from './outgoing.js';
 import type { Session } from './session.js';
-import type { StoredEvent } from './topics.js';
-import type { HandlerContext } from './types.js';
+import type { Counters } from './stats.js';
+import type { StoredEvent, TopicStore } from './topics.js';
+import type { Handler, HandlerContext, PublishResult, ServerEvents } from './types.js';
+
+/**
+ * What dispatching needs from the server's hub (`Hub` implements it): its settings, counters,
+ * handlers and topics, session binding, events, and the delivery paths. @internal
+ */
+export interface DispatchHost {
+  readonly options: ResolvedServerOptions;
+  readonly counters: Counters;
+  readonly handlers: ReadonlyMap<string, Handler>;
+  readonly topics: TopicStore;
+  now(): number;
+  emit<K extends keyof ServerEvents>(event: K, ...args: ServerEvents[K]): void;
+  reportError(error: unknown): void;
+  attach(conn: Connection, cid: string, principal: unknown): { session: Session; resumed: boolean };
+  publish(topic: string, data: Payload | undefined, volatile: boolean): PublishResult;
+  broadcast(type: string, data: Payload | undefined, volatile: boolean, except?: string): number;
+  sendTo(
+    cid: string,
+    type: string,
+    data: Payload | undefined,
+    volatile: boolean,
+    from?: string,
+  ): boolean;
+}
 
 type ReliableEnvelope =
   MsgEnvelope | SubEnvelope | UnsubEnvelope | PubEnvelope | BroadcastEnvelope | DirectEnvelope;
@@ -54,7 +78,7 @@ function okAck(id: number, data: unknown, maxBytes: number): AckEnvelope {
 }
 
 async function isAllowed(
-  hub: Hub,
+  hub: DispatchHost,
   hook: AuthorizeTopic | undefined,
   principal: unknown,
   topic: string,
@@ -70,7 +94,11 @@ async function isAllowed(
 }
 
 /** Handles `hello`: authenticate, attach the session, answer `welcome`, replay recovered topics. */
-export async function openSession(hub: Hub, conn: Connection, hello: HelloEnvelope): Promise<void> {
+export async function openSession(
+  hub: DispatchHost,
+  conn: Connection,
+  hello: HelloEnvelope,
+): Promise<void> {
   const o = hub.options;
   conn.identify(hello.cid);
   conn.setState('authenticating');
@@ -133,7 +161,7 @@ function forbidden(topic: string): SubscribeResult {
 
 /** Subscribes a connection (idempotent) and resumes it from its position. */
 function subscribe(
-  hub: Hub,
+  hub: DispatchHost,
   conn: Connection,
   session: Session,
   topic: string,
@@ -164,7 +192,7 @@ function subscribe(
 }
 
 /** Handles an envelope received on an open session. */
-export function dispatch(hub: Hub, conn: Connection, envelope: ClientEnvelope): void {
+export function dispatch(hub: DispatchHost, conn: Connection, envelope: ClientEnvelope): void {
   switch (envelope.k) {
     case 'ping':
       conn.send({ k: 'pong', ts: envelope.ts });
@@ -186,7 +214,7 @@ export function dispatch(hub: Hub, conn: Connection, envelope: ClientEnvelope): 
   }
 }
 
-function reliable(hub: Hub, conn: Connection, envelope: ReliableEnvelope): void {
+function reliable(hub: DispatchHost, conn: Connection, envelope: ReliableEnvelope): void {
   const { id } = envelope;
   const verdict = conn.takeToken();
   if (verdict === 'close') {
@@ -235,7 +263,7 @@ function reliable(hub: Hub, conn: Connection, envelope: ReliableEnvelope): void 
 }
 
 async function subscribeCommand(
-  hub: Hub,
+  hub: DispatchHost,
   conn: Connection,
   session: Session,
   envelope: SubEnvelope,
@@ -260,7 +288,7 @@ async function subscribeCommand(
 
 /** Runs one id-carrying command to its receipt. Never rejects. */
 async function execute(
-  hub: Hub,
+  hub: DispatchHost,
   conn: Connection,
   session: Session,
   envelope: MsgEnvelope | PubEnvelope | BroadcastEnvelope | DirectEnvelope,
@@ -306,7 +334,7 @@ async function execute(
 }
 
 async function runHandler(
-  hub: Hub,
+  hub: DispatchHost,
   conn: Connection,
   type: string,
   data: Payload | undefined,

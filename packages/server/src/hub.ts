@@ -20,7 +20,7 @@ import {
 import { TimerSet } from './clock.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { InMemoryDedupStore, type DedupStore } from './dedup-store.js';
-import { dispatch, openSession } from './dispatch.js';
+import { dispatch, openSession, type DispatchHost } from './dispatch.js';
 import { sweepPeriod, Sweeper } from './heartbeat.js';
 import type { ResolvedServerOptions } from './options.js';
 import { encodeOutgoing } from './outgoing.js';
@@ -30,7 +30,7 @@ import { TopicStore } from './topics.js';
 import type { Handler, PublishResult, ServerEvents } from './types.js';
 
 /** @internal */
-export class Hub implements ConnectionHost {
+export class Hub implements ConnectionHost, DispatchHost {
   readonly options: ResolvedServerOptions;
   readonly limits: ProtocolLimits;
   readonly counters = new Counters();
