@@ -3,7 +3,10 @@
  *
  * - `small-command`: a small JSON command through the ackwire JSON codec (and msgpack, for scale);
  * - `binary-1k`: a 1 KiB binary payload through the ackwire binary codec, through the JSON codec
- *   with the payload in base64, and through @msgpack/msgpack.
+ *   with the payload in base64, and through @msgpack/msgpack;
+ * - `micro-*` (issue 7): the per-frame text scans alone, `utf8Length` of 1 KiB of ASCII and of
+ *   mixed text, and the §6.2 depth check of a 1 KiB JSON frame (and of a bracket-dense one),
+ *   each against the plain loop it replaced (test/support/reference.ts).
  *
  * Each measurement is a time box; systems are interleaved within every repetition so drift in
  * machine load hits them alike; the report is the median over repetitions, with min and max.
@@ -24,7 +27,10 @@ import {
   type ClientEnvelope,
   type Envelope,
   type MsgEnvelope,
+  utf8Length,
 } from '../src/index.js';
+import { checkJsonDepth } from '../src/json-codec.js';
+import { isDeeperThanReference, utf8LengthReference } from '../test/support/reference.js';
 
 interface Options {
   /** Time box of one measurement, ms. */
@@ -121,6 +127,47 @@ const cases: { name: string; systems: System[] }[] = [
   },
 ];
 
+// ---------------------------------------------------------------- micro-benchmarks (issue 7)
+
+const asciiText = 'abcdefghijklmnopqrstuvwxyz012345'.repeat(32);
+const mixedText = 'héllo wörld, ça va? € 😀 '.repeat(48).slice(0, 1024);
+/** A typical 1 KiB text frame: a few brackets, most of it inside strings. */
+const jsonFrame = JSON.stringify({
+  k: 'msg',
+  id: 4242,
+  type: 'chat.send',
+  data: { room: 'room-1', text: 'lorem ipsum '.repeat(74), mentions: ['ana', 'bo'] },
+});
+/** A 1 KiB frame with more brackets than maxDepth, so the bracket-count shortcut cannot apply. */
+const denseFrame = JSON.stringify({
+  k: 'vol',
+  type: 'rows',
+  data: Array.from({ length: 24 }, (_, i) => ({ id: i, tags: ['a', 'b'], at: { x: i } })),
+}).slice(0, 1024);
+
+const micro: { scenario: string; systems: { name: string; body: () => void }[] }[] = [
+  ['utf8Length-1k-ascii', asciiText],
+  ['utf8Length-1k-mixed', mixedText],
+].map(([name, text]) => ({
+  scenario: `micro-${name!}`,
+  systems: [
+    { name: 'ackwire', body: () => consume(utf8Length(text!)) },
+    { name: 'reference-loop', body: () => consume(utf8LengthReference(text!)) },
+  ],
+}));
+for (const [name, frame] of [
+  ['depth-1k-json', jsonFrame],
+  ['depth-1k-dense', denseFrame],
+] as const) {
+  micro.push({
+    scenario: `micro-${name}`,
+    systems: [
+      { name: 'ackwire', body: () => checkJsonDepth(frame, 32) },
+      { name: 'reference-loop', body: () => consume(isDeeperThanReference(frame, 32)) },
+    ],
+  });
+}
+
 // ---------------------------------------------------------------- measurement
 
 type Operation = 'roundtrip' | 'encode' | 'decode';
@@ -131,6 +178,7 @@ let sink = 0;
 function consume(value: unknown): void {
   if (typeof value === 'string') sink += value.length;
   else if (value instanceof Uint8Array) sink += value.byteLength;
+  else if (typeof value === 'number') sink += value;
   else if (value !== null && typeof value === 'object') sink += 1;
 }
 
@@ -175,16 +223,20 @@ function summarize(samples: number[]): Summary {
 }
 
 function run(options: Options): Record<string, Record<string, Summary>> {
-  const jobs = cases.flatMap((c) =>
-    operations.flatMap((op) =>
-      c.systems.map((system) => ({
-        scenario: `codec-${c.name}-${op}`,
-        system: system.name,
-        body: iteration(system, op),
-        samples: [] as number[],
-      })),
+  const jobs = [
+    ...cases.flatMap((c) =>
+      operations.flatMap((op) =>
+        c.systems.map((system) => ({
+          scenario: `codec-${c.name}-${op}`,
+          system: system.name,
+          body: iteration(system, op),
+        })),
+      ),
     ),
-  );
+    ...micro.flatMap((m) =>
+      m.systems.map((system) => ({ scenario: m.scenario, system: system.name, body: system.body })),
+    ),
+  ].map((job) => ({ ...job, samples: [] as number[] }));
   for (const job of jobs) timeBox(job.body, options.warmupMs);
   for (let rep = 0; rep < options.repetitions; rep++) {
     for (const job of jobs) job.samples.push(timeBox(job.body, options.measureMs));
@@ -225,6 +277,13 @@ function report(scenarios: Record<string, Record<string, Summary>>, options: Opt
     console.log(
       `binary-1k ${op}: ackwire-binary / msgpack = ${ratio.toFixed(2)}${ratio < 1 ? '  (msgpack is faster)' : ''}`,
     );
+  }
+  for (const m of micro) {
+    const row = scenarios[m.scenario];
+    const ours = row?.ackwire?.median;
+    const loop = row?.['reference-loop']?.median;
+    if (ours === undefined || loop === undefined) continue;
+    console.log(`${m.scenario}: ackwire / reference loop = ${(ours / loop).toFixed(2)}`);
   }
 }
 

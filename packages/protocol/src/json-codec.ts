@@ -10,26 +10,59 @@ import { utf8Length } from './text.js';
 import { validateEnvelope, type Direction } from './validate.js';
 
 /**
- * Rejects text deeper than `maxDepth` (§6.2) with one pass over the characters, skipping
- * string contents, so a hostile `[[[[...` never reaches the parser's recursion.
+ * Rejects text deeper than `maxDepth` (§6.2): `{` and `[` outside strings open a level, `}` and
+ * `]` close one, and a backslash inside a string escapes the next character. Checked before
+ * parsing, so a hostile `[[[[...` never reaches the parser. Runs on every long frame, so it
+ * avoids a loop over every character where it can (issue 7): text with at most `maxDepth`
+ * brackets in all cannot nest deeper, which most frames prove with a few native searches; the
+ * others are scanned, with strings skipped by native searches for their closing quote.
  * @internal
  */
 export function checkJsonDepth(text: string, maxDepth: number): void {
+  if (countAtMost(text, '{', maxDepth, countAtMost(text, '[', maxDepth, 0)) <= maxDepth) return;
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+    if (c === 0x22) {
+      i = closingQuote(text, i);
+      if (i < 0) return; // the rest is one unterminated string: invalid JSON, but not deep
+    } else if (c === 0x7b || c === 0x5b) {
       if (++depth > maxDepth) {
         throw new ProtocolError('PROTOCOL_TOO_DEEP', `frame: nested deeper than ${maxDepth}`);
       }
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
+}
+
+/** `count` plus the occurrences of `char` in `text`, counted only up to just past `max`. */
+function countAtMost(text: string, char: string, max: number, count: number): number {
+  for (let i = text.indexOf(char); i >= 0 && count <= max; i = text.indexOf(char, i + 1)) count++;
+  return count;
+}
+
+/** Characters of a string stepped through before the closing quote is searched natively. */
+const SHORT_STRING = 16;
+
+/**
+ * Index of the quote that closes the string opened at `open`, or -1. Short strings (keys,
+ * names) end before a native search would return, so their characters are stepped through;
+ * past that, a quote found by `indexOf` closes the string when an even number of backslashes
+ * precedes it (each pair is one escaped backslash; the run cannot reach back past `open`).
+ */
+function closingQuote(text: string, open: number): number {
+  const stop = Math.min(text.length, open + 1 + SHORT_STRING);
+  let i = open + 1;
+  for (; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i;
+    if (c === 0x5c) i++; // backslash: the next character is escaped
+  }
+  for (let q = text.indexOf('"', i); q >= 0; q = text.indexOf('"', q + 1)) {
+    let b = q - 1;
+    while (text.charCodeAt(b) === 0x5c) b--;
+    if ((q - b) % 2 === 1) return q;
+  }
+  return -1;
 }
 
 /** Encodes an envelope whose `data` is JSON (or absent) as the text of one frame. */
