@@ -19,7 +19,13 @@ export type ChaosErrorCode =
   /** The chaos server process answered a command with an error, or not in time. */
   | 'CHAOS_SERVER_CALL'
   /** The chaos server process is down (killed, crashed or not started). */
-  | 'CHAOS_SERVER_GONE';
+  | 'CHAOS_SERVER_GONE'
+  /** A chaos worker process (load or measuring clients in their own process) did not start in time. */
+  | 'CHAOS_WORKER_START'
+  /** A chaos worker process answered a command with an error, or not in time. */
+  | 'CHAOS_WORKER_CALL'
+  /** A chaos worker process is gone (exited or killed). */
+  | 'CHAOS_WORKER_GONE';
 
 /** Raised by the chaos harness itself (never by the system under test). */
 export class ChaosError extends AckwireError {

@@ -15,6 +15,8 @@ export interface RunnerResult {
   summary: string;
   /** Extra lines printed after the summary when `ok` is false (failures to replay). */
   details?: string[];
+  /** Lines printed after the summary whatever the verdict (diagnostics worth keeping). */
+  notes?: string[];
 }
 
 /** A runner: given a seed, does its work and reports. */
@@ -24,6 +26,7 @@ export type Runner = (seed: number) => Promise<RunnerResult>;
 export function printResult(result: RunnerResult, log: (line: string) => void = console.log): void {
   log(`${result.name}: ${result.ok ? 'ok' : 'FAILED'}: ${result.summary}`);
   if (!result.ok) for (const line of result.details ?? []) log(`  ${line}`);
+  for (const line of result.notes ?? []) log(`  ${line}`);
 }
 
 /** True when `moduleUrl` is the script node was started with (not an import). */

@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ChaosError } from './errors.js';
 import type { ChildReply, ChildRequest, ServerProcessConfig } from './server-ipc.js';
+import { profilingFlags } from './worker-process.js';
 
 const ENTRY = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 /** The chaos package directory: `--import tsx` resolves from here. */
@@ -71,7 +72,13 @@ export class ServerProcess {
   async #spawn(): Promise<void> {
     const child = fork(ENTRY, [], {
       cwd: PACKAGE_DIR,
-      execArgv: ['--conditions=ackwire-source', '--import', 'tsx', '--expose-gc'],
+      execArgv: [
+        '--conditions=ackwire-source',
+        '--import',
+        'tsx',
+        '--expose-gc',
+        ...profilingFlags(),
+      ],
       env: { ...process.env, CHAOS_SERVER_CONFIG: JSON.stringify(this.#config) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
@@ -169,8 +176,21 @@ export class ServerProcess {
     await this.#spawn();
   }
 
-  /** Kills the process (runs end with a crash too: nothing to flush). */
+  /**
+   * Kills the process (runs end with a crash too: nothing to flush). When profiling
+   * (`CHAOS_CPU_PROF`), the process is asked to exit first, so its profile is written.
+   */
   async stop(): Promise<void> {
+    const child = this.#child;
+    if (child && profilingFlags().length > 0 && child.connected) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      this.#child = undefined;
+      child.disconnect();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      return;
+    }
     await this.kill9();
   }
 }

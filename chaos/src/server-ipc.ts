@@ -28,6 +28,7 @@ export type ChildRequest = { id: number } & (
   | { cmd: 'dead-peers' }
   | { cmd: 'closed-cids' }
   | { cmd: 'gc' }
+  | { cmd: 'load' }
 );
 
 /** The answer to one request. */

@@ -15,6 +15,7 @@ import {
   type PublishResult,
   type ServerOptions,
 } from '@ackwire/server';
+import { processLoad } from './process-load.js';
 import type { ChildReply, ChildRequest, ServerProcessConfig } from './server-ipc.js';
 
 const config = JSON.parse(process.env['CHAOS_SERVER_CONFIG'] ?? '{}') as ServerProcessConfig;
@@ -30,6 +31,7 @@ process.on('unhandledRejection', (error) => {
   console.error('chaos server: unhandled rejection', error);
 });
 
+const load = processLoad();
 const prototypeKeys = new Set(Object.getOwnPropertyNames(Object.prototype));
 const store = config.journal !== undefined ? new FileDedupStore(config.journal) : undefined;
 const server = await createServer({
@@ -120,6 +122,8 @@ function run(request: ChildRequest): unknown {
       return closedCids;
     case 'dead-peers':
       return deadPeers.splice(0);
+    case 'load':
+      return load.take();
     case 'gc':
       (globalThis as { gc?: () => void }).gc?.();
       return process.memoryUsage().rss;

@@ -7,13 +7,21 @@
  * Passes when the server's RSS rises less than 100 MB, every stalled reader is closed (1013),
  * every flooder is limited (RATE_LIMITED, then 1008), and the ordinary clients' p99 stays within
  * 20 % of the quiet run's.
- * Alone: `pnpm -C chaos run slow-consumers [--seed=N] [--seconds=N] [--stalled=N] [--flooders=N] [--hard-limit=BYTES]`.
+ *
+ * Process layout (docs/reliability.md, "Slow consumers: how the run is laid out"): the server,
+ * the ordinary clients, the stalled readers with their proxy, and the flooders each run in their
+ * own process, in the quiet phase as in the loaded one; this process only publishes and samples.
+ * With `--nice` the two attacker processes run at nice 19, a stand-in for other machines.
+ * Alone: `pnpm -C chaos run slow-consumers [--seed=N] [--seconds=N] [--quiet-seconds=N]
+ * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--stall-timeout=MS] [--nice]`.
  */
-import { closeAll, newClient, sleep, waitUntil, type Watched } from './harness.js';
-import { startProxy, type Proxy } from './proxy.js';
+import { sleep } from './harness.js';
+import { describeLoad, type ProcessLoad } from './process-load.js';
 import { isMain, runAll, type RunnerResult } from './runner.js';
 import type { ChildStats } from './server-ipc.js';
 import { ServerProcess } from './server-child.js';
+import type { RoundTrips, SlowWorkerConfig } from './slow-consumers-worker.js';
+import { WorkerProcess } from './worker-process.js';
 
 /** Sizes of the run. */
 export interface SlowConsumerOptions {
@@ -26,38 +34,61 @@ export interface SlowConsumerOptions {
   quietSeconds?: number;
   /** The server's `sendHardLimit`, to try other settings. @default the server's default */
   hardLimit?: number;
+  /** The server's `sendStallTimeoutMs`, to try other settings. @default the server's default */
+  stallTimeoutMs?: number;
+  /** Run the stalled readers' and the flooders' processes at nice 19. @default false */
+  nice?: boolean;
 }
 
 const BUSY_TOPIC = 'busy';
 const EVENT_BYTES = 16_384;
 const EVENTS_PER_TICK = 4; // every 20 ms: up to 200 events/s, 3.2 MB/s per subscriber
-const FLOOD_PER_TICK = 20; // every 10 ms: 2,000 messages/s per flooder, 10x the rate limit
-const ECHO_EVERY_MS = 50;
+const WORKER = new URL('./slow-consumers-worker.ts', import.meta.url);
+/** Width of the windows of the p99 timeline in the details. */
+const TIMELINE_MS = 5000;
 
-function p99(samples: number[]): number {
+/** The 99th percentile: the sample below which 99 % of them lie. */
+export function p99(samples: readonly number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? Number.NaN;
 }
 
-/** Round trips of `clients` (echo requests, one at a time each) until `stop()` is true. */
-async function measure(clients: readonly Watched[], stop: () => boolean): Promise<number[]> {
-  const samples: number[] = [];
-  await Promise.all(
-    clients.map(async (c, i) => {
-      await sleep((i * ECHO_EVERY_MS) / clients.length);
-      while (!stop()) {
-        const t0 = performance.now();
-        try {
-          await c.client.request('echo', { t: t0 }, { timeoutMs: 10_000 });
-          samples.push(performance.now() - t0);
-        } catch {
-          samples.push(10_000);
-        }
-        await sleep(ECHO_EVERY_MS);
-      }
-    }),
-  );
-  return samples;
+/** p99 of each `windowMs` window of a measurement, as `0-5 s 4.1 ms` items. */
+function timeline(trips: RoundTrips, windowMs: number): string {
+  const windows = new Map<number, number[]>();
+  trips.startedAt.forEach((at, i) => {
+    const w = Math.floor(at / windowMs);
+    const list = windows.get(w) ?? [];
+    list.push(trips.samples[i]!);
+    windows.set(w, list);
+  });
+  return [...windows.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([w, list]) => `${(w * windowMs) / 1000}s ${p99(list).toFixed(1)}`)
+    .join(', ');
+}
+
+/** The run's processes, so one place can stop them all. */
+interface Processes {
+  server: ServerProcess;
+  ordinary: WorkerProcess;
+  stalled: WorkerProcess;
+  flooders: WorkerProcess;
+}
+
+async function loads(p: Processes): Promise<Record<keyof Processes, ProcessLoad>> {
+  const [server, ordinary, stalled, flooders] = await Promise.all([
+    p.server.call<ProcessLoad>({ cmd: 'load' }),
+    p.ordinary.call<ProcessLoad>('load'),
+    p.stalled.call<ProcessLoad>('load'),
+    p.flooders.call<ProcessLoad>('load'),
+  ]);
+  return { server, ordinary, stalled, flooders };
+}
+
+function describeLoads(phase: string, l: Record<keyof Processes, ProcessLoad>): string {
+  const parts = (Object.keys(l) as (keyof Processes)[]).map((name) => describeLoad(name, l[name]));
+  return `${phase}: ${parts.join('; ')}`;
 }
 
 /** Runs the slow-consumer scenario and reports one line. */
@@ -69,21 +100,28 @@ export async function runSlowConsumers(
   const flooderCount = options.flooders ?? 10;
   const ordinaryCount = options.ordinary ?? 20;
   const seconds = options.seconds ?? 30;
-  const quietSeconds = options.quietSeconds ?? 10;
+  const quietSeconds = options.quietSeconds ?? 15;
   const server = await ServerProcess.start({
     port: 0,
     options: {
       maxConnectionsPerIp: 1000,
       ...(options.hardLimit !== undefined && { sendHardLimit: options.hardLimit }),
+      ...(options.stallTimeoutMs !== undefined && { sendStallTimeoutMs: options.stallTimeoutMs }),
     },
   });
-  const proxies: Proxy[] = [];
-  const proxy = async (): Promise<Proxy> => {
-    const p = await startProxy({ upstream: { host: '127.0.0.1', port: server.port }, seed });
-    proxies.push(p);
-    return p;
+  const workers: WorkerProcess[] = [];
+  const worker = async (role: SlowWorkerConfig['role'], count: number): Promise<WorkerProcess> => {
+    const config: SlowWorkerConfig = {
+      role,
+      serverPort: server.port,
+      seed,
+      count,
+      topic: BUSY_TOPIC,
+    };
+    const w = await WorkerProcess.start(WORKER, config);
+    workers.push(w);
+    return w;
   };
-  const clients: Watched[] = [];
   let publishing = true;
   const publisher = (async () => {
     let seq = 0;
@@ -96,48 +134,32 @@ export async function runSlowConsumers(
     }
   })();
   try {
-    const plain = await proxy();
-    const ordinary = Array.from({ length: ordinaryCount }, (_, i) =>
-      newClient(plain.url('/rt'), `chaos-ordinary-${seed}-${i}`, []),
-    );
-    clients.push(...ordinary);
-    await waitUntil(() => ordinary.every((c) => c.client.state === 'open'), 20_000, 'open');
+    const p: Processes = {
+      server,
+      ordinary: await worker('ordinary', ordinaryCount),
+      stalled: await worker('stalled', stalledCount),
+      flooders: await worker('flooders', flooderCount),
+    };
+    if (options.nice === true) {
+      p.stalled.lowerPriority();
+      p.flooders.lowerPriority();
+    }
+    // Every process runs in both phases; the flooders are connected (idle) in the quiet one.
+    await p.ordinary.call('open');
+    await p.flooders.call('open');
     await sleep(1000); // warm-up
     await server.call({ cmd: 'gc' });
     const baseline = await server.call<ChildStats>({ cmd: 'stats' });
 
-    let quietUntil = Date.now() + quietSeconds * 1000;
-    const quiet = await measure(ordinary, () => Date.now() > quietUntil);
+    await loads(p);
+    const quiet = await p.ordinary.call<RoundTrips>('measure', { ms: quietSeconds * 1000 });
+    const quietLoads = await loads(p);
 
     // The load: stalled readers, subscribed first, then cut off by a proxy that holds every
-    // byte from the server (and does the same to their later connections).
-    const stalledProxy = await proxy();
-    const stalled = Array.from({ length: stalledCount }, (_, i) =>
-      newClient(stalledProxy.url('/rt'), `chaos-stalled-${seed}-${i}`, [BUSY_TOPIC], {
-        connectTimeoutMs: 60_000,
-      }),
-    );
-    clients.push(...stalled);
-    await waitUntil(() => stalled.every((c) => c.subscribedOnce()), 30_000, 'stalled subscribed');
-    stalledProxy.setMode('blackhole', { direction: 'down', blackhole: 'hold' });
-    const flooders = Array.from({ length: flooderCount }, (_, i) =>
-      newClient(plain.url('/rt'), `chaos-flooder-${seed}-${i}`, []),
-    );
-    clients.push(...flooders);
-    const loadStart = Date.now();
-    const loadUntil = loadStart + seconds * 1000;
-    const flooding = setInterval(() => {
-      for (const f of flooders) {
-        if (f.client.state !== 'open') continue;
-        for (let k = 0; k < FLOOD_PER_TICK; k++) {
-          try {
-            f.client.sendVolatile('echo', { flood: k });
-          } catch {
-            // CLOSED or backpressure: a flooder does not care.
-          }
-        }
-      }
-    }, 10);
+    // byte from the server (and does the same to their later connections); the flooders start.
+    await p.stalled.call('open');
+    await p.stalled.call('stall');
+    await p.flooders.call('flood', { on: true });
     let peakRss = baseline.rss;
     const sampling = setInterval(() => {
       void server
@@ -145,9 +167,14 @@ export async function runSlowConsumers(
         .then((s) => (peakRss = Math.max(peakRss, s.rss)))
         .catch(() => undefined);
     }, 500);
-    const loaded = await measure(ordinary, () => Date.now() > loadUntil);
-    clearInterval(flooding);
+    const loaded = await p.ordinary.call<RoundTrips>(
+      'measure',
+      { ms: seconds * 1000 },
+      seconds * 1000 + 60_000,
+    );
+    const loadedLoads = await loads(p);
     clearInterval(sampling);
+    await p.flooders.call('flood', { on: false });
     const after = await server.call<ChildStats>({ cmd: 'stats' });
     peakRss = Math.max(peakRss, after.rss);
     const closed = await server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
@@ -161,14 +188,14 @@ export async function runSlowConsumers(
       .flat()
       .filter((cid) => cid.startsWith('chaos-ordinary-')).length;
     const riseMb = (peakRss - baseline.rss) / 1024 / 1024;
-    const quietP99 = p99(quiet);
-    const loadedP99 = p99(loaded);
+    const quietP99 = p99(quiet.samples);
+    const loadedP99 = p99(loaded.samples);
     const ratio = loadedP99 / quietP99;
-    quietUntil = 0;
     const checks = {
       rss: riseMb < 100,
       stalled: stalledClosed === stalledCount,
-      flooders: floodersClosed === flooderCount && after.server.rateLimited > 0,
+      flooders:
+        floodersClosed === flooderCount && (flooderCount === 0 || after.server.rateLimited > 0),
       ordinary: ordinaryClosed === 0,
       p99: ratio <= 1.2,
     };
@@ -179,19 +206,23 @@ export async function runSlowConsumers(
       name: 'slow-consumers',
       ok: failed.length === 0 && server.unexpectedExits === 0,
       summary:
-        `${seconds} s, ${stalledCount} stalled readers, ${flooderCount} flooders: server RSS +${riseMb.toFixed(1)} MB` +
+        `${seconds} s, ${stalledCount} stalled readers, ${flooderCount} flooders${options.nice === true ? ' (attackers at nice 19)' : ''}: server RSS +${riseMb.toFixed(1)} MB` +
         ` (limit 100); stalled closed 1013 ${stalledClosed}/${stalledCount}; flooders closed 1008` +
         ` ${floodersClosed}/${flooderCount}, ${after.server.rateLimited} messages refused;` +
         ` ordinary p99 ${loadedP99.toFixed(1)} ms vs quiet ${quietP99.toFixed(1)} ms (x${ratio.toFixed(2)},` +
-        ` limit x1.2; ${loaded.length} and ${quiet.length} round trips), ${ordinaryClosed} ordinary closes` +
+        ` limit x1.2; ${loaded.samples.length} and ${quiet.samples.length} round trips), ${ordinaryClosed} ordinary closes` +
         (failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''),
-      details: [`closes by code: ${JSON.stringify(after.closes)}`],
+      notes: [
+        `closes by code: ${JSON.stringify(after.closes)}`,
+        `p99 per ${TIMELINE_MS / 1000} s (ms): quiet ${timeline(quiet, TIMELINE_MS)}; loaded ${timeline(loaded, TIMELINE_MS)}`,
+        describeLoads('quiet', quietLoads),
+        describeLoads('loaded', loadedLoads),
+      ],
     };
   } finally {
     publishing = false;
     await publisher;
-    await closeAll(clients);
-    for (const p of proxies) await p.close();
+    await Promise.all(workers.map((w) => w.stop()));
     await server.stop();
   }
 }
@@ -202,9 +233,18 @@ if (isMain(import.meta.url)) {
     return hit === undefined ? undefined : Number(hit.slice(name.length + 3));
   };
   const options: SlowConsumerOptions = {};
-  for (const key of ['seconds', 'stalled', 'flooders', 'hardLimit'] as const) {
-    const value = arg(key === 'hardLimit' ? 'hard-limit' : key);
+  const flags = {
+    seconds: 'seconds',
+    quietSeconds: 'quiet-seconds',
+    stalled: 'stalled',
+    flooders: 'flooders',
+    hardLimit: 'hard-limit',
+    stallTimeoutMs: 'stall-timeout',
+  } as const;
+  for (const [key, flag] of Object.entries(flags) as [keyof typeof flags, string][]) {
+    const value = arg(flag);
     if (value !== undefined) options[key] = value;
   }
-  await runAll([(seed) => runSlowConsumers(seed, options)]);
+  if (process.argv.includes('--nice')) options.nice = true;
+  await runAll([(s) => runSlowConsumers(s, options)]);
 }

@@ -1,0 +1,193 @@
+/**
+ * A child process that runs part of a chaos run's load (clients, a proxy) in its own event loop,
+ * driven over Node's IPC channel. A runner that measures latency must not share its event loop
+ * with the load it applies: in a real deployment the attackers and their network are other
+ * machines (docs/reliability.md, "Slow consumers: how the run is laid out").
+ *
+ * The child is a module that calls {@link serveWorker} with its commands; the parent starts it
+ * with {@link WorkerProcess.start} and calls commands by name. Every child is killed when the
+ * parent exits, so no worker outlives a run.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { ChaosError } from './errors.js';
+
+/** The chaos package directory: `--import tsx` resolves from here. */
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** Longest wait for a worker to start (a loaded 2-core machine loads tsx slowly). */
+const START_TIMEOUT_MS = 30_000;
+/** Longest wait for one command that does not say otherwise. */
+const CALL_TIMEOUT_MS = 60_000;
+/** Longest wait for a worker to exit on its own before it is killed. */
+const EXIT_TIMEOUT_MS = 10_000;
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** A command sent to a worker. @internal */
+interface WorkerRequest {
+  id: number;
+  cmd: string;
+  args: unknown;
+}
+
+/** The answer to one command. @internal */
+type WorkerReply =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** Commands a worker serves: each takes one JSON-like argument and resolves with a result. */
+export type WorkerCommands = Record<string, (args: never) => unknown>;
+
+/**
+ * Extra `node` flags for chaos children: `CHAOS_CPU_PROF=<dir>` writes a V8 CPU profile of each
+ * child into `<dir>` when it exits cleanly (`node --cpu-prof`).
+ */
+export function profilingFlags(): string[] {
+  const dir = process.env['CHAOS_CPU_PROF'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/** A worker process under the runner's control. */
+export class WorkerProcess {
+  readonly #child: ChildProcess;
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
+  readonly #exited: Promise<void>;
+  #nextId = 1;
+  #gone = false;
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  /**
+   * Forks `entry` (a module that calls {@link serveWorker}) with `config` in the environment
+   * variable `CHAOS_WORKER_CONFIG`, and resolves once it is ready.
+   */
+  static async start(entry: URL, config: unknown): Promise<WorkerProcess> {
+    const child = fork(fileURLToPath(entry), [], {
+      cwd: PACKAGE_DIR,
+      execArgv: ['--conditions=ackwire-source', '--import', 'tsx', ...profilingFlags()],
+      env: { ...process.env, CHAOS_WORKER_CONFIG: JSON.stringify(config) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    live.add(child);
+    child.on('error', () => undefined);
+    const worker = new WorkerProcess(child);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new ChaosError('CHAOS_WORKER_START', `worker: not ready in ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      child.on('message', (message: WorkerReply | { ready: true }) => {
+        if ('ready' in message) {
+          clearTimeout(timer);
+          resolve();
+          return;
+        }
+        worker.#settle(message);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        live.delete(child);
+        worker.#gone = true;
+        const error = new ChaosError('CHAOS_WORKER_GONE', `worker exited (${code ?? signal})`);
+        for (const call of worker.#pending.values()) call.reject(error);
+        worker.#pending.clear();
+        reject(error);
+      });
+    });
+    return worker;
+  }
+
+  /** The child's process id. */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /**
+   * Lowers the child's scheduling priority (nice 19): a stand-in for load that runs on other
+   * machines, used only where docs/reliability.md says so.
+   */
+  lowerPriority(): void {
+    if (this.#child.pid !== undefined) setPriority(this.#child.pid, 19);
+  }
+
+  #settle(message: WorkerReply): void {
+    const call = this.#pending.get(message.id);
+    if (!call) return;
+    this.#pending.delete(message.id);
+    if (message.ok) call.resolve(message.result);
+    else call.reject(new ChaosError('CHAOS_WORKER_CALL', message.error));
+  }
+
+  /** Calls `cmd` with `args`; rejects when the worker fails, is gone, or takes over `timeoutMs`. */
+  call<T>(cmd: string, args: unknown = {}, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
+    if (this.#gone) return Promise.reject(new ChaosError('CHAOS_WORKER_GONE', 'worker is gone'));
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new ChaosError('CHAOS_WORKER_CALL', `${cmd}: no answer in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as T);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      const request: WorkerRequest = { id, cmd, args };
+      this.#child.send(request, (error) => {
+        if (!error) return;
+        this.#pending.delete(id);
+        clearTimeout(timer);
+        reject(new ChaosError('CHAOS_WORKER_GONE', `${cmd}: ${error.message}`));
+      });
+    });
+  }
+
+  /** Lets the child exit on its own (so a CPU profile is written), killing it if it does not. */
+  async stop(): Promise<void> {
+    if (this.#gone) return;
+    if (this.#child.connected) this.#child.disconnect();
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), EXIT_TIMEOUT_MS);
+    await this.#exited;
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The child's side: answers the parent's commands, then announces that it is ready. The child
+ * exits when the parent disconnects (after `cleanup`, bounded by the parent's kill timer).
+ */
+export function serveWorker(commands: WorkerCommands, cleanup: () => Promise<void>): void {
+  process.on('message', (request: WorkerRequest) => {
+    const handler = commands[request.cmd];
+    const reply = (message: WorkerReply): void => void process.send?.(message);
+    if (!handler) {
+      reply({ id: request.id, ok: false, error: `unknown command ${request.cmd}` });
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(request.args as never))
+      .then(
+        (result) => reply({ id: request.id, ok: true, result }),
+        (error: unknown) => reply({ id: request.id, ok: false, error: String(error) }),
+      );
+  });
+  process.on('disconnect', () => {
+    void cleanup().finally(() => process.exit(0));
+  });
+  process.send?.({ ready: true });
+}
