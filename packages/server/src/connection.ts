@@ -24,10 +24,13 @@ import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
 import { TokenBucket, type RateVerdict } from './rate-limit.js';
 import type { Session, SessionConnection } from './session.js';
 import type { Counters } from './stats.js';
-import { ReplayQueue } from './replay-queue.js';
+import { ReplayQueue, StallWatch, type QueuedEvent } from './replay-queue.js';
 import type { StoredEvent, Subscriber } from './topics.js';
 
-/** How often a replay paused at the high-water mark looks again at the socket. */
+/**
+ * How often a paused queue looks again at a socket that will not emit `drain` (a high-water
+ * mark below the socket's own, so its writes never reported backpressure).
+ */
 const PUMP_RETRY_MS = 20;
 
 /** Lifecycle of a connection. */
@@ -80,6 +83,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   readonly #bucket: TokenBucket;
   readonly #delayed = new Set<() => void>();
   readonly #replay = new ReplayQueue();
+  readonly #stall: StallWatch;
   #cancelPump: (() => void) | undefined = undefined;
   #state: ConnectionState = 'handshake';
   #protocolErrors = 0;
@@ -94,6 +98,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.remoteAddress = request.socket.remoteAddress;
     this.openedAt = host.now();
     this.#liveness = new Liveness(this.openedAt);
+    this.#stall = new StallWatch(this.openedAt);
     const o = host.options;
     this.#bucket = new TokenBucket(o.rateLimitPerSecond, o.rateLimitBurst, this.openedAt);
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
@@ -205,6 +210,15 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.close(CloseCode.SESSION_TIMEOUT, 'no session opened in time');
       return;
     }
+    if (this.#state === 'open' && o.sendStallTimeoutMs > 0) {
+      const backedUp = this.ws.bufferedAmount >= o.sendHighWaterMark;
+      if (this.#stall.stalledFor(now, backedUp, this.ws.bufferedAmount) >= o.sendStallTimeoutMs) {
+        // Alive (it answers pings) but reading nothing: its queue would only grow until the hard
+        // limit, or sit in memory for good on a quiet topic. It recovers from history.
+        this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer: stalled');
+        return;
+      }
+    }
     const verdict = this.#liveness.check(now, o.heartbeatIntervalMs, o.heartbeatTimeoutMs);
     if (verdict === 'dead') {
       // A dead peer will not answer a close frame: drop the socket now (RFC 6455 §7.1.1 allows
@@ -263,6 +277,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       return false;
     }
     this.ws.send(frame.payload, { binary: frame.binary });
+    this.#stall.wrote(frame.bytes);
     this.#host.counters.messagesOut++;
     this.#host.counters.bytesOut += frame.bytes;
     return true;
@@ -273,10 +288,15 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.send(receipt);
   }
 
-  /** Delivers a topic event (Subscriber); behind a replay of its topic when one is draining. */
+  /**
+   * Delivers a topic event (Subscriber). A reliable event is written only while the socket is
+   * under its high-water mark and no earlier event of its topic waits; otherwise it waits in the
+   * connection's queue (a reference to the shared frame, no copy) until the socket drains.
+   */
   deliver(frame: OutgoingFrame, envelope: EventEnvelope, volatile: boolean): void {
     if (this.#state !== 'open') return;
-    if (!this.#replay.holds(envelope.topic)) {
+    const waiting = this.#replay.holds(envelope.topic);
+    if (!waiting && (volatile || this.ws.bufferedAmount < this.#host.options.sendHighWaterMark)) {
       this.sendFrame(frame, envelope, volatile);
       return;
     }
@@ -284,10 +304,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.#host.counters.volatileDropped++;
       return;
     }
-    this.#replay.push({ frame, envelope });
-    if (this.#replay.bytes > this.#host.options.sendHardLimit) {
-      this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer');
-    }
+    this.#enqueue({ frame, envelope });
   }
 
   /**
@@ -300,21 +317,54 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.#pump();
   }
 
+  /**
+   * Queues a reliable event behind the socket. Queued and buffered bytes together count against
+   * the hard limit: a reader that has stopped reading is closed with 1013 at the same point as
+   * when every byte was written into the socket, without the server having copied those bytes
+   * into a socket that will never send them (which also makes the close cheap: Node fails each
+   * pending write of a destroyed socket one by one).
+   */
+  #enqueue(event: QueuedEvent): void {
+    this.#replay.push(event);
+    if (this.#replay.bytes + this.ws.bufferedAmount > this.#host.options.sendHardLimit) {
+      this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer');
+      return;
+    }
+    this.#schedulePump();
+  }
+
   /** Writes queued events while the socket is under its high-water mark. */
   #pump(): void {
+    this.#cancelPump?.();
     this.#cancelPump = undefined;
     const hwm = this.#host.options.sendHighWaterMark;
     for (let next = this.#replay.peek(); next; next = this.#replay.peek()) {
       if (this.#state !== 'open') return;
       if (this.ws.bufferedAmount >= hwm) {
-        // Resume once the socket has drained below the mark; a reader that never reads is
-        // closed by the heartbeat or, if live events pile up behind, by the hard limit.
-        this.#cancelPump = this.#host.timers.timeout(() => this.#pump(), PUMP_RETRY_MS);
+        // Resume once the socket has drained; a reader that never reads is closed by the hard
+        // limit (live events pile up behind), the stall timeout or the heartbeat.
+        this.#schedulePump();
         return;
       }
       this.#replay.shift();
       this.sendFrame(next.frame, next.envelope, false);
     }
+  }
+
+  /**
+   * Runs the pump once the socket drains: on its `drain` event when its writes reported
+   * backpressure (no timer per stalled reader), else after a short poll.
+   */
+  #schedulePump(): void {
+    if (this.#cancelPump !== undefined) return;
+    const socket = this.socket;
+    if (socket.writableNeedDrain) {
+      const onDrain = (): void => this.#pump();
+      socket.once('drain', onDrain);
+      this.#cancelPump = () => socket.off('drain', onDrain);
+      return;
+    }
+    this.#cancelPump = this.#host.timers.timeout(() => this.#pump(), PUMP_RETRY_MS);
   }
 
   // ------------------------------------------------------------------ closing

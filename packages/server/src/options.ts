@@ -193,12 +193,23 @@ export interface ServerOptions {
   /**
    * Bytes buffered on a connection past which a reliable message closes it with 1013: the client
    * reconnects and recovers from topic history instead of the server buffering without bound.
+   * Topic events queued behind a socket above `sendHighWaterMark` (references to shared frames,
+   * not copies) count as buffered.
    * A healthy client that falls briefly behind a burst should not be cut off (a 1013 costs it a
    * retry-later delay), which is why the default is generous; a lower limit frees memory and
    * CPU sooner from readers that have stopped reading (docs/reliability.md, slow consumers).
    * @default 16777216
    */
   sendHardLimit?: number;
+  /**
+   * Milliseconds a connection's socket may stay at or above `sendHighWaterMark` without draining
+   * a byte before the connection is closed with 1013 (the client reconnects and recovers from
+   * topic history). A reader that reads, however slowly, is never cut off by it; one that has
+   * stopped reading (its app alive, its network not) is, even on a topic too quiet to reach
+   * `sendHardLimit`. 0 turns it off.
+   * @default 30000
+   */
+  sendStallTimeoutMs?: number;
   /**
    * `goaway.after` sent on `close()`: clients wait this long plus jitter before reconnecting.
    * @default 1000
@@ -284,6 +295,7 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   historyTtlMs: 300_000,
   sendHighWaterMark: 1024 * 1024,
   sendHardLimit: 16 * 1024 * 1024,
+  sendStallTimeoutMs: 30_000,
   goAwayAfterMs: 1000,
   closeTimeoutMs: 2000,
   perMessageDeflate: false,
@@ -311,6 +323,7 @@ const NON_NEGATIVE = [
   'maxProtocolErrors',
   'maxSubscriptionsPerConnection',
   'historyTtlMs',
+  'sendStallTimeoutMs',
   'goAwayAfterMs',
   'closeTimeoutMs',
 ] as const;

@@ -1,11 +1,15 @@
 /**
- * A connection's queue of topic events waiting to be written: a replay of missed events, and
- * the live events of the same topics that arrive while it drains (docs/protocol.md §8.3). The
- * connection writes from it only while its socket's buffered amount is under the high-water
- * mark, so a large replay never lands in one synchronous burst (which stalls the event loop for
- * every other client) and a reader that has stopped reading receives no more than a high-water
- * mark's worth of it. Live events of a replaying topic queue behind the replay, so offsets stay
- * in order.
+ * A connection's queue of topic events waiting to be written: a replay of missed events, the
+ * live events of the same topics that arrive while it drains (docs/protocol.md §8.3), and any
+ * reliable event that arrives while the socket is above its high-water mark. The connection
+ * writes from it only while its socket's buffered amount is under the high-water mark, so a
+ * large replay never lands in one synchronous burst (which stalls the event loop for every other
+ * client) and a reader that has stopped reading receives no more than a high-water mark's worth
+ * of it: the rest waits here as references to frames shared with every other subscriber, until
+ * the hard limit closes the connection. Later events of a topic queue behind earlier ones, so
+ * offsets stay in order.
+ *
+ * Also here: {@link StallWatch}, which tells how long a backed-up socket has drained nothing.
  * @internal
  */
 import type { EventEnvelope } from '@ackwire/protocol';
@@ -64,5 +68,36 @@ export class ReplayQueue {
     this.#head = 0;
     this.#bytes = 0;
     this.#topics.clear();
+  }
+}
+
+/**
+ * How long a connection's socket has been backed up (at or above the high-water mark) without
+ * draining a byte. Drained bytes are those written minus those still buffered, so a reader that
+ * reads slowly keeps resetting the clock while one that has stopped reading does not; the
+ * server closes the latter after `sendStallTimeoutMs` (issue 8: a dead reader is cut off by
+ * time, not only by bytes).
+ * @internal
+ */
+export class StallWatch {
+  #written = 0;
+  #drained = 0;
+  #since: number;
+
+  constructor(now: number) {
+    this.#since = now;
+  }
+
+  /** Counts bytes handed to the socket. */
+  wrote(bytes: number): void {
+    this.#written += bytes;
+  }
+
+  /** Milliseconds without progress while backed up (0 when not backed up or draining). */
+  stalledFor(now: number, backedUp: boolean, buffered: number): number {
+    const drained = this.#written - buffered;
+    if (!backedUp || drained > this.#drained) this.#since = now;
+    this.#drained = Math.max(this.#drained, drained);
+    return now - this.#since;
   }
 }
