@@ -7,51 +7,43 @@ import type { Envelope } from './envelope.js';
 import { ProtocolError } from './errors.js';
 import { tooLarge } from './too-large.js';
 import type { ProtocolLimits } from './limits.js';
-import { BinaryReader, invalid } from './binary-reader.js';
-import { BinaryWriter, stringLength, varintLength } from './binary-writer.js';
+import {
+  invalid,
+  readByte,
+  readRest,
+  readString,
+  readVarint,
+  startReading,
+} from './binary-reader.js';
+import { writeString, writeVarint } from './binary-writer.js';
 import { validateEnvelope, type Direction } from './validate.js';
-
-type FieldType = 'uint' | 'string';
-interface FieldSpec {
-  readonly name: string;
-  readonly type: FieldType;
-  readonly optional?: true;
-}
-interface KindSpec {
-  readonly code: number;
-  readonly kind: BinaryKind;
-  readonly fields: readonly FieldSpec[];
-  /** How many of `fields` are optional, i.e. how many flag bits the kind uses. */
-  readonly optionalCount: number;
-}
 
 /** Kinds that may travel in a binary frame (§7.2). */
 export type BinaryKind = 'msg' | 'vol' | 'pub' | 'bcast' | 'to' | 'ack' | 'push' | 'event';
 
-const u = (name: string): FieldSpec => ({ name, type: 'uint' });
-const s = (name: string): FieldSpec => ({ name, type: 'string' });
-
-const layout = (code: number, kind: BinaryKind, fields: FieldSpec[]): KindSpec => ({
-  code,
-  kind,
-  fields,
-  optionalCount: fields.filter((f) => f.optional).length,
-});
-
-/** The layout table of §7.2, in kind-code order. */
-const KINDS: readonly KindSpec[] = [
-  layout(0x01, 'msg', [u('id'), s('type')]),
-  layout(0x02, 'vol', [s('type')]),
-  layout(0x03, 'pub', [u('id'), s('topic')]),
-  layout(0x04, 'bcast', [u('id'), s('type')]),
-  layout(0x05, 'to', [u('id'), s('cid'), s('type')]),
-  layout(0x06, 'ack', [u('id')]),
-  layout(0x07, 'push', [s('type'), { name: 'from', type: 'string', optional: true }]),
-  layout(0x08, 'event', [s('topic'), s('epoch'), u('offset'), u('ts')]),
+/**
+ * The layout table of §7.2: each row is a kind and its fields after the flags byte, in order;
+ * the kind code is the row's position plus one.
+ */
+const LAYOUTS: readonly (readonly [BinaryKind, ...string[]])[] = [
+  ['msg', 'id', 'type'],
+  ['vol', 'type'],
+  ['pub', 'id', 'topic'],
+  ['bcast', 'id', 'type'],
+  ['to', 'id', 'cid', 'type'],
+  ['ack', 'id'],
+  ['push', 'type', 'from'],
+  ['event', 'topic', 'epoch', 'offset', 'ts'],
 ];
 
-const byKind = new Map<string, KindSpec>(KINDS.map((k) => [k.kind, k]));
-const byCode = new Map<number, KindSpec>(KINDS.map((k) => [k.code, k]));
+/** Fields written as varints (§7.1); every other field is a string. */
+const isVarint = (field: string) => field === 'id' || field === 'offset' || field === 'ts';
+
+/**
+ * Optional fields (§7.2): flag bit i marks the presence of a kind's i-th optional field; every
+ * other bit is reserved. `push.from` is the only one in v1.
+ */
+const isOptional = (field: string) => field === 'from';
 
 /**
  * Longest string field in a binary frame, in characters, with default limits (§7.3). Strings
@@ -70,36 +62,34 @@ export function isBinaryPayload(data: unknown): data is Uint8Array {
  * @throws ProtocolError PROTOCOL_UNENCODABLE for kinds that cannot travel in binary.
  */
 export function encodeBinary(envelope: Envelope): Uint8Array {
-  const spec = byKind.get(envelope.k);
-  const data = (envelope as { data?: unknown }).data;
-  if (!spec || !(data instanceof Uint8Array) || (envelope.k === 'ack' && !envelope.ok)) {
-    const message = `${envelope.k}: expected a kind with binary data (${[...byKind.keys()].join(', ')})`;
+  const src = envelope as unknown as Record<string, unknown>;
+  const code = LAYOUTS.findIndex((row) => row[0] === envelope.k) + 1;
+  const data = src.data;
+  if (!code || !(data instanceof Uint8Array) || (envelope.k === 'ack' && !envelope.ok)) {
+    const kinds = LAYOUTS.map((row) => row[0]).join(', ');
+    const message = `${envelope.k}: expected a kind with binary data (${kinds})`;
     throw new ProtocolError('PROTOCOL_UNENCODABLE', message, { field: envelope.k });
   }
-  const src = envelope as unknown as Record<string, unknown>;
-  let size = 2 + data.byteLength;
+  const row = LAYOUTS[code - 1]!;
+  const head = [code, 0];
   let flags = 0;
-  let bit = 0;
-  for (const f of spec.fields) {
-    const v = src[f.name];
-    if (f.optional) {
-      if (v !== undefined) flags |= 1 << bit;
-      bit++;
-      if (v === undefined) continue;
+  let bit = 1;
+  for (let i = 1; i < row.length; i++) {
+    const field = row[i]!;
+    const value = src[field];
+    if (isOptional(field)) {
+      if (value !== undefined) flags |= bit;
+      bit <<= 1;
+      if (value === undefined) continue;
     }
-    size += f.type === 'uint' ? varintLength(v as number) : stringLength(v as string);
+    if (isVarint(field)) writeVarint(head, value as number);
+    else writeString(head, value as string);
   }
-  const w = new BinaryWriter(size);
-  w.u8(spec.code);
-  w.u8(flags);
-  for (const f of spec.fields) {
-    const v = src[f.name];
-    if (v === undefined) continue;
-    if (f.type === 'uint') w.varint(v as number);
-    else w.string(v as string);
-  }
-  w.raw(data);
-  return w.bytes;
+  head[1] = flags;
+  const frame = new Uint8Array(head.length + data.byteLength);
+  frame.set(head);
+  frame.set(data, head.length);
+  return frame;
 }
 
 /**
@@ -108,28 +98,42 @@ export function encodeBinary(envelope: Envelope): Uint8Array {
  *   any validation code.
  */
 export function decodeBinary(bytes: Uint8Array, from: Direction, limits: ProtocolLimits): Envelope {
-  if (bytes.byteLength > limits.maxBytes) {
-    throw tooLarge(limits.maxBytes, bytes.byteLength);
-  }
-  const r = new BinaryReader(bytes);
-  const code = r.u8('kind');
-  const spec = byCode.get(code);
-  if (!spec) {
-    const message = `binary frame: k: expected a kind code from 1 to ${KINDS.length}, got ${code}`;
+  return validateEnvelope(readBinary(bytes, limits), from, limits);
+}
+
+/**
+ * Reads one binary frame's fields by §7.3 rules 1 to 5, leaving rule 6 (the validator) to the
+ * caller. @internal
+ */
+export function readBinary(bytes: Uint8Array, limits: ProtocolLimits): Record<string, unknown> {
+  if (bytes.byteLength > limits.maxBytes) throw tooLarge(limits.maxBytes, bytes.byteLength);
+  startReading(bytes);
+  const code = readByte('kind');
+  const row = LAYOUTS[code - 1];
+  if (!row) {
+    const message = `binary frame: k: expected a kind code from 1 to ${LAYOUTS.length}, got ${code}`;
     throw new ProtocolError('PROTOCOL_UNKNOWN_KIND', message, { field: 'k' });
   }
-  const flags = r.u8('flags');
-  if (flags >> spec.optionalCount !== 0) invalid(`${spec.kind}.flags`, 'reserved bits 0', flags);
+  const kind = row[0];
+  const flags = readByte('flags');
+  let reserved = flags;
+  for (const field of row) if (isOptional(field)) reserved >>= 1;
+  if (reserved) invalid(`${kind}.flags`, 'reserved bits 0', flags);
   // A server configured for longer topics or types must still accept them in binary frames.
   const maxChars = Math.max(MAX_FIELD_CHARS, limits.maxTopicLength, limits.maxTypeLength);
-  const out: Record<string, unknown> = { k: spec.kind };
-  if (spec.kind === 'ack') out.ok = true;
-  let bit = 0;
-  for (const f of spec.fields) {
-    if (f.optional && (flags & (1 << bit++)) === 0) continue;
-    const what = `${spec.kind}.${f.name}`;
-    out[f.name] = f.type === 'uint' ? r.varint(what) : r.string(what, maxChars);
+  const out: Record<string, unknown> = { k: kind };
+  if (kind === 'ack') out.ok = true;
+  let bit = 1;
+  for (let i = 1; i < row.length; i++) {
+    const field = row[i]!;
+    if (isOptional(field)) {
+      const present = flags & bit;
+      bit <<= 1;
+      if (!present) continue;
+    }
+    const what = `${kind}.${field}`;
+    out[field] = isVarint(field) ? readVarint(what) : readString(what, maxChars);
   }
-  out.data = r.rest();
-  return validateEnvelope(out, from, limits);
+  out.data = readRest();
+  return out;
 }

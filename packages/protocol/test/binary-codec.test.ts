@@ -143,6 +143,11 @@ describe('binary codec: layout and decoding rules (§7.2, §7.3)', () => {
     }
   });
 
+  it('checks the flags before the fields (rule 3 before rule 4)', () => {
+    expectRejected(hex('01 01 80'), 'PROTOCOL_INVALID_BINARY', 'msg.flags');
+    expectRejected(hex('07 03 80'), 'PROTOCOL_INVALID_BINARY', 'push.flags', 'server');
+  });
+
   it('reads the optional from of push only when flag bit 0 is set', () => {
     const withFrom = hex(`07 01 ${str('t')} ${str('abcdefgh')} 01`);
     expect(decodeFrame(withFrom, 'server')).toEqual({
