@@ -27,10 +27,7 @@ import type { Counters } from './stats.js';
 import { ReplayQueue, StallWatch, type QueuedEvent } from './replay-queue.js';
 import type { StoredEvent, Subscriber } from './topics.js';
 
-/**
- * How often a paused queue looks again at a socket that will not emit `drain` (a high-water
- * mark below the socket's own, so its writes never reported backpressure).
- */
+/** How often a paused queue looks again at a socket that will not emit `drain`. */
 const PUMP_RETRY_MS = 20;
 
 /** Lifecycle of a connection. */
@@ -210,14 +207,12 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.close(CloseCode.SESSION_TIMEOUT, 'no session opened in time');
       return;
     }
-    if (this.#state === 'open' && o.sendStallTimeoutMs > 0) {
-      const backedUp = this.ws.bufferedAmount >= o.sendHighWaterMark;
-      if (this.#stall.stalledFor(now, backedUp, this.ws.bufferedAmount) >= o.sendStallTimeoutMs) {
-        // Alive (it answers pings) but reading nothing: its queue would only grow until the hard
-        // limit, or sit in memory for good on a quiet topic. It recovers from history.
-        this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer: stalled');
-        return;
-      }
+    const stalledMs = this.#stall.stalledFor(now, this.ws.bufferedAmount, o.sendHighWaterMark);
+    if (this.#state === 'open' && o.sendStallTimeoutMs > 0 && stalledMs >= o.sendStallTimeoutMs) {
+      // Alive (it answers pings) but reading nothing: its queue would only grow until the hard
+      // limit, or sit in memory for good on a quiet topic. It recovers from history.
+      this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer: stalled');
+      return;
     }
     const verdict = this.#liveness.check(now, o.heartbeatIntervalMs, o.heartbeatTimeoutMs);
     if (verdict === 'dead') {
@@ -318,11 +313,9 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   }
 
   /**
-   * Queues a reliable event behind the socket. Queued and buffered bytes together count against
-   * the hard limit: a reader that has stopped reading is closed with 1013 at the same point as
-   * when every byte was written into the socket, without the server having copied those bytes
-   * into a socket that will never send them (which also makes the close cheap: Node fails each
-   * pending write of a destroyed socket one by one).
+   * Queues a reliable event behind the socket; queued and buffered bytes count against the hard
+   * limit together. Nothing is copied into a socket that will never send it, which also keeps
+   * the close cheap (Node fails each pending write of a destroyed socket with its own error).
    */
   #enqueue(event: QueuedEvent): void {
     this.#replay.push(event);
@@ -351,10 +344,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     }
   }
 
-  /**
-   * Runs the pump once the socket drains: on its `drain` event when its writes reported
-   * backpressure (no timer per stalled reader), else after a short poll.
-   */
+  /** Runs the pump on the socket's `drain` (no timer per stalled reader), else after a poll. */
   #schedulePump(): void {
     if (this.#cancelPump !== undefined) return;
     const socket = this.socket;

@@ -93,10 +93,13 @@ export class StallWatch {
     this.#written += bytes;
   }
 
-  /** Milliseconds without progress while backed up (0 when not backed up or draining). */
-  stalledFor(now: number, backedUp: boolean, buffered: number): number {
+  /**
+   * Milliseconds the socket has been backed up (`buffered` at or above `highWaterMark`) without
+   * draining; 0 when it is not backed up or drained since the last call.
+   */
+  stalledFor(now: number, buffered: number, highWaterMark: number): number {
     const drained = this.#written - buffered;
-    if (!backedUp || drained > this.#drained) this.#since = now;
+    if (buffered < highWaterMark || drained > this.#drained) this.#since = now;
     this.#drained = Math.max(this.#drained, drained);
     return now - this.#since;
   }

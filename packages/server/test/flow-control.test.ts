@@ -1,8 +1,8 @@
 import { connect as tcpConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloseCode } from '@ackwire/protocol';
+import { CloseCode, type EventEnvelope } from '@ackwire/protocol';
 import type { AckwireServer, DisconnectEvent } from '@ackwire/server';
-import { connect, startServer, until } from './helpers.js';
+import { connect, startServer, until, type TestClient } from './helpers.js';
 
 let server: AckwireServer | undefined;
 afterEach(async () => {
@@ -16,6 +16,20 @@ const MAX_PUBLISHES = 2000;
 
 function pauseReading(ws: unknown): void {
   (ws as { _socket: { pause(): void } })._socket.pause();
+}
+
+function resumeReading(ws: unknown): void {
+  (ws as { _socket: { resume(): void } })._socket.resume();
+}
+
+const offsets = (c: TestClient): number[] =>
+  c.received
+    .filter((r) => r.envelope.k === 'event')
+    .map((r) => (r.envelope as EventEnvelope).offset);
+
+/** Bytes waiting in the server's socket to its only connection (what `ws` calls buffered). */
+function serverBuffered(s: AckwireServer): number {
+  return s.connections()[0]?.socket.writableLength ?? 0;
 }
 
 describe('flow control', () => {
@@ -55,6 +69,81 @@ describe('flow control', () => {
     }
     await until(() => disconnects.length === 1, 3000, 'the slow consumer to be closed');
     expect(disconnects[0]!.code).toBe(CloseCode.TRY_AGAIN_LATER);
+    client.ws.terminate();
+  });
+
+  it('keeps reliable events past the high-water mark in its queue, not in the socket, and delivers all of them in order', async () => {
+    const hwm = 64 * 1024;
+    ({ server } = await startServer({
+      sendHighWaterMark: hwm,
+      sendHardLimit: 64 * 1024 * 1024,
+      sendStallTimeoutMs: 0,
+      historySize: 10,
+    }));
+    const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
+      subs: [{ topic: 'feed' }],
+    });
+    pauseReading(client.ws);
+    const count = 300; // ~9.8 MB: past loopback's kernel buffers, so the socket backs up
+    let maxBuffered = 0;
+    for (let i = 0; i < count; i++) {
+      server.publish('feed', CHUNK);
+      maxBuffered = Math.max(maxBuffered, serverBuffered(server));
+    }
+    // At most one frame is written once the mark is reached; the rest waits as references.
+    expect(maxBuffered).toBeLessThan(hwm + CHUNK.byteLength + 1024);
+    resumeReading(client.ws);
+    await until(() => offsets(client).length === count, 15_000, 'every event');
+    expect(offsets(client)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(server.connections()[0]!.state).toBe('open');
+    client.close();
+  });
+
+  it('keeps a healthy client that falls behind a burst of many high-water marks', async () => {
+    ({ server } = await startServer({
+      sendHighWaterMark: 64 * 1024,
+      sendHardLimit: 64 * 1024 * 1024,
+      sendStallTimeoutMs: 1000,
+      historySize: 10,
+    }));
+    const disconnects: DisconnectEvent[] = [];
+    server.on('disconnect', (e) => disconnects.push(e));
+    const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
+      subs: [{ topic: 'feed' }],
+    });
+    const count = 600; // ~20 MB in one synchronous burst: 300 high-water marks
+    for (let i = 0; i < count; i++) server.publish('feed', CHUNK);
+    await until(() => offsets(client).length === count, 30_000, 'every event');
+    expect(offsets(client)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(disconnects).toEqual([]);
+    client.close();
+  });
+
+  it('closes with 1013 a reader that drains nothing for sendStallTimeoutMs, far under the hard limit', async () => {
+    ({ server } = await startServer({
+      sendHighWaterMark: 64 * 1024,
+      sendHardLimit: 512 * 1024 * 1024,
+      sendStallTimeoutMs: 300,
+      heartbeatIntervalMs: 200,
+      heartbeatTimeoutMs: 60_000, // the reader answers nothing: only the stall may close it
+      closeTimeoutMs: 200,
+      historySize: 10,
+    }));
+    const disconnects: DisconnectEvent[] = [];
+    server.on('disconnect', (e) => disconnects.push(e));
+    const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
+      subs: [{ topic: 'feed' }],
+    });
+    pauseReading(client.ws);
+    // Enough to fill loopback's kernel buffers and the mark; bounded far below the hard limit.
+    for (let i = 0; i < 600 && server.connections()[0]?.state === 'open'; i++) {
+      server.publish('feed', CHUNK);
+    }
+    await until(() => disconnects.length === 1, 5000, 'the stalled reader to be closed');
+    expect(disconnects[0]).toMatchObject({
+      code: CloseCode.TRY_AGAIN_LATER,
+      reason: 'slow consumer: stalled',
+    });
     client.ws.terminate();
   });
 

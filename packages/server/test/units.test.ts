@@ -233,6 +233,9 @@ describe('options and errors', () => {
     expect(() => resolveOptions({ sendHardLimit: 1, sendHighWaterMark: 2 })).toThrow(
       /sendHardLimit/,
     );
+    expect(resolveOptions({}).sendStallTimeoutMs).toBe(30_000);
+    expect(resolveOptions({ sendStallTimeoutMs: 0 }).sendStallTimeoutMs).toBe(0); // off
+    expect(() => resolveOptions({ sendStallTimeoutMs: -1 })).toThrow(/sendStallTimeoutMs/);
   });
 
   it('maps a thrown error to a wire error with its code or HANDLER_ERROR', () => {
