@@ -5,9 +5,15 @@
 import type { ClientEnvelope, Envelope, ServerEnvelope } from './envelope.js';
 import { ProtocolError } from './errors.js';
 import { DEFAULT_LIMITS, resolveLimits, type ProtocolLimits } from './limits.js';
-import { decodeBinary, encodeBinary } from './binary-codec.js';
-import { decodeJson, encodeJson } from './json-codec.js';
-import type { Direction } from './validate.js';
+import { encodeBinary, readBinary } from './binary-codec.js';
+import { encodeJson, readJson } from './json-codec.js';
+import {
+  CLIENT_SENDS,
+  SERVER_SENDS,
+  validateKinds,
+  type Direction,
+  type KindTables,
+} from './validate.js';
 
 /** A frame as transports deliver it: text, or bytes in any of the usual containers. */
 export type Frame = string | Uint8Array | ArrayBuffer;
@@ -23,10 +29,6 @@ export function encode(envelope: Envelope): string | Uint8Array {
     return encodeBinary({ ...envelope, data: new Uint8Array(data) } as Envelope);
   }
   return encodeJson(envelope);
-}
-
-function toBytes(frame: Uint8Array | ArrayBuffer): Uint8Array {
-  return frame instanceof Uint8Array ? frame : new Uint8Array(frame);
 }
 
 /**
@@ -47,15 +49,7 @@ export function decodeFrame(
   from: Direction,
   limits?: Partial<ProtocolLimits>,
 ): Envelope {
-  const l = isComplete(limits) ? limits : resolveLimits(limits);
-  if (typeof frame === 'string') return decodeJson(frame, from, l);
-  if (frame instanceof Uint8Array || frame instanceof ArrayBuffer) {
-    return decodeBinary(toBytes(frame), from, l);
-  }
-  throw new ProtocolError(
-    'PROTOCOL_INVALID_ENVELOPE',
-    'frame: expected a string, Uint8Array or ArrayBuffer',
-  );
+  return decodeAs(frame, from, from === 'client' ? CLIENT_SENDS : SERVER_SENDS, limits);
 }
 
 /**
@@ -63,13 +57,36 @@ export function decodeFrame(
  * @throws ProtocolError and nothing else.
  */
 export function decodeClientFrame(frame: Frame, limits?: Partial<ProtocolLimits>): ClientEnvelope {
-  return decodeFrame(frame, 'client', limits) as ClientEnvelope;
+  return decodeAs(frame, 'client', CLIENT_SENDS, limits) as ClientEnvelope;
 }
 
 /**
- * Decodes a frame a server sent (for clients). Every result passed the validator.
+ * Decodes a frame a server sent (for clients). Every result passed the validator. Only the
+ * table of what servers send is reached from here, so a client bundle that does not validate
+ * client kinds itself leaves that table out.
  * @throws ProtocolError and nothing else.
  */
 export function decodeServerFrame(frame: Frame, limits?: Partial<ProtocolLimits>): ServerEnvelope {
-  return decodeFrame(frame, 'server', limits) as ServerEnvelope;
+  return decodeAs(frame, 'server', SERVER_SENDS, limits) as ServerEnvelope;
+}
+
+/** Decodes one frame sent by `from`, whose kinds are `kinds`: the codec by frame type (§2). */
+function decodeAs(
+  frame: Frame,
+  from: Direction,
+  kinds: KindTables,
+  limits: Partial<ProtocolLimits> | undefined,
+): Envelope {
+  const l = isComplete(limits) ? limits : resolveLimits(limits);
+  let value: unknown;
+  if (typeof frame === 'string') value = readJson(frame, l);
+  else if (frame instanceof Uint8Array) value = readBinary(frame, l);
+  else if (frame instanceof ArrayBuffer) value = readBinary(new Uint8Array(frame), l);
+  else {
+    throw new ProtocolError(
+      'PROTOCOL_INVALID_ENVELOPE',
+      'frame: expected a string, Uint8Array or ArrayBuffer',
+    );
+  }
+  return validateKinds(value, from, kinds, l);
 }

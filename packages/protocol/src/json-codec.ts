@@ -81,6 +81,14 @@ export function encodeJson(envelope: Envelope): string {
  *   any validation code.
  */
 export function decodeJson(text: string, from: Direction, limits: ProtocolLimits): Envelope {
+  return validateEnvelope(readJson(text, limits), from, limits);
+}
+
+/**
+ * Parses the text of one frame after the size (§6.3) and depth (§6.2) checks, leaving the
+ * validator to the caller. @internal
+ */
+export function readJson(text: string, limits: ProtocolLimits): unknown {
   // maxBytes counts UTF-8 bytes (§3.1, §6.3). A UTF-16 code unit takes at most 3 UTF-8 bytes,
   // so only text longer than a third of the limit can exceed it; shorter frames skip the count.
   if (text.length * 3 > limits.maxBytes) {
@@ -93,14 +101,12 @@ export function decodeJson(text: string, from: Direction, limits: ProtocolLimits
   // still reports TOO_DEEP as before.
   const short = text.length <= 2 * limits.maxDepth + 1;
   if (!short) checkJsonDepth(text, limits.maxDepth);
-  let value: unknown;
   try {
     // JSON.parse defines "__proto__" as an own property, never as the prototype, so parsed
     // data cannot pollute Object.prototype; the validator copies only known envelope fields.
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (cause) {
     if (short) checkJsonDepth(text, limits.maxDepth);
     throw new ProtocolError('PROTOCOL_INVALID_JSON', 'frame: invalid JSON', { cause });
   }
-  return validateEnvelope(value, from, limits);
 }

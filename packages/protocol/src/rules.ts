@@ -102,6 +102,9 @@ const isUint = (v: number) =>
 /** A string of at most `max` code units, matching `re` when given. */
 const isString = (v: string, max: number, re?: RegExp) =>
   typeof v === 'string' && v.length <= max && (!re || re.test(v));
+/** A rule for strings matching `re`; the pattern itself says what is expected. */
+const matching = (re: RegExp) =>
+  rule((v: string) => isString(v, Infinity, re), `a string matching ${re}`);
 
 /** uint (§3.3). @internal */
 export const uint = /* @__PURE__ */ rule(isUint, 'an integer from 0 to 2^53-1');
@@ -139,20 +142,11 @@ export const topic = /* @__PURE__ */ rule(
   'PROTOCOL_INVALID_TOPIC',
 );
 /** client id (§3.2). @internal */
-export const clientId = /* @__PURE__ */ rule(
-  (v: string) => isString(v, 64, CLIENT_ID_PATTERN),
-  '8 to 64 characters from [A-Za-z0-9_-]',
-);
+export const clientId = /* @__PURE__ */ matching(CLIENT_ID_PATTERN);
 /** epoch (§3.2). @internal */
-export const epoch = /* @__PURE__ */ rule(
-  (v: string) => isString(v, 64, EPOCH_PATTERN),
-  '1 to 64 characters from [A-Za-z0-9_-]',
-);
+export const epoch = /* @__PURE__ */ matching(EPOCH_PATTERN);
 /** session id (§3.2). @internal */
-export const sid = /* @__PURE__ */ rule(
-  (v: string) => isString(v, 128, SID_PATTERN),
-  '1 to 128 visible ASCII',
-);
+export const sid = /* @__PURE__ */ matching(SID_PATTERN);
 /** An offset is a position only with its epoch (§3.2). @internal */
 export const offset: Check = (v, field, l, src) =>
   src.epoch === undefined ? fail(field, 'no offset without an epoch', v) : uint(v, field, l, src);
@@ -204,10 +198,7 @@ export const list =
 /** `{ code, message }` of a failed receipt, result or notice (§3.2). @internal */
 export const wireError = /* @__PURE__ */ nested(
   [
-    [
-      'code',
-      /* @__PURE__ */ rule((v: string) => isString(v, 64, ERROR_CODE_PATTERN), 'an error code'),
-    ],
+    ['code', /* @__PURE__ */ matching(ERROR_CODE_PATTERN)],
     ['message', text],
   ],
   'an object { code, message }',

@@ -56,10 +56,9 @@ const ID: Field = ['id', uint];
 const TYPE: Field = ['type', typeName];
 const TOPIC: Field = ['topic', topic];
 const DATA: Field = ['data', data, 1];
-const POSITION: Fields = [
-  ['epoch', epoch, 1],
-  ['offset', offset, 1],
-];
+/** A resume position (§3.2): no spread of a shared array, which bundlers cannot prove pure. */
+const EPOCH_IF_ANY: Field = ['epoch', epoch, 1];
+const OFFSET_IF_ANY: Field = ['offset', offset, 1];
 const HEARTBEAT: Fields = [['ts', ms]];
 
 /** What a client sends (§4, §4.9), in the order of the spec. @internal */
@@ -70,13 +69,16 @@ export const CLIENT_SENDS: KindTables = {
     ['floor', uint, 1],
     [
       'subs',
-      /* @__PURE__ */ list(/* @__PURE__ */ nested([TOPIC, ...POSITION]), (l) => l.maxHelloSubs),
+      /* @__PURE__ */ list(
+        /* @__PURE__ */ nested([TOPIC, EPOCH_IF_ANY, OFFSET_IF_ANY]),
+        (l) => l.maxHelloSubs,
+      ),
       1,
     ],
   ],
   msg: [ID, TYPE, DATA],
   vol: [TYPE, DATA],
-  sub: [ID, TOPIC, ...POSITION],
+  sub: [ID, TOPIC, EPOCH_IF_ANY, OFFSET_IF_ANY],
   unsub: [ID, TOPIC],
   pub: [ID, TOPIC, DATA],
   bcast: [ID, TYPE, DATA],
