@@ -1,8 +1,7 @@
 /**
- * `AckwireClient`: the public API. It wires the parts (outbox, subscription registry, session
- * engine) and keeps none of their logic; see each file for the rules it implements.
+ * `AckwireClient`: the public API. It wires the parts (subscription registry, session engine
+ * with its outbox) and keeps none of their logic; see each file for the rules it implements.
  */
-import EventEmitter from 'eventemitter3';
 import {
   validateClientId,
   validateSubscribeResult,
@@ -15,12 +14,11 @@ import {
 import { randomClientId } from './client-id.js';
 import { encodeEnvelope, validatedNames, type ValidatedNames } from './encoding.js';
 import { AckwireClientError, clientError } from './errors.js';
+import { Emitter } from './emitter.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
-import { Outbox, tooLarge, type OutboxEntry, type OutboxKind } from './outbox.js';
+import { tooLarge, type OutboxEntry, type OutboxKind, type Outbox } from './outbox.js';
 import { defer } from './defer.js';
-import { isolatedEmit, reportListenerError, type Emit } from './emit.js';
 import { Session } from './session.js';
-import { clientStats } from './stats.js';
 import type { ClientState } from './state.js';
 import { SubscriptionRegistry, type Subscription, type TopicHandler } from './subscriptions.js';
 import type {
@@ -59,8 +57,18 @@ export class AckwireClient<
   /** The resolved WebSocket URL. */
   readonly url: string;
   readonly #opts: ResolvedOptions;
-  readonly #emitter = new EventEmitter();
-  readonly #emit: Emit = isolatedEmit(this.#emitter);
+  /**
+   * Listeners are isolated: one that throws is reported as a `LISTENER_ERROR` error event; an
+   * `error` listener that throws has nowhere left to report to, so it surfaces as an uncaught
+   * error outside the socket handler.
+   */
+  readonly #emitter: Emitter<ClientEvents> = new Emitter<ClientEvents>((error, event) => {
+    if (event === 'error') {
+      defer(() => {
+        throw error;
+      });
+    } else this.#listenerError(error);
+  });
   readonly #outbox: Outbox;
   readonly #registry: SubscriptionRegistry;
   readonly #session: Session;
@@ -84,66 +92,41 @@ export class AckwireClient<
       throw clientError('INVALID_ARGUMENT', (cause as Error).message, { cause });
     }
     const o = this.#opts;
-    this.#outbox = new Outbox(
-      o.clock,
-      {
-        maxQueue: o.maxQueue,
-        maxQueueBytes: o.maxQueueBytes,
-        overflow: o.overflow,
-        maxAttempts: o.maxAttempts,
-      },
-      {
-        write: (e) => this.#session.write(e),
-        // A settled id may move the window's floor: write what it lets through.
-        settled: () => {
-          this.#session.flush();
-          this.#session.flow.check();
-        },
-      },
-      o.maxInFlight,
-      o.maxMessageBytes,
-    );
     this.#registry = new SubscriptionRegistry({
-      isOpen: () => this.#session.isOpen,
-      sendSub: (topic, position) => this.#sendSub(topic, position),
-      sendUnsub: (topic) => {
+      _isOpen: () => this.#session._sessionOpen,
+      _sendSub: (topic, position) => this.#sendSub(topic, position),
+      _sendUnsub: (topic) => {
         this.#enqueue('unsub', (id) => ({ k: 'unsub', id, topic }), undefined, topic).catch(
           (e: unknown) => this.#report(e),
         );
       },
-      listenerError: (e) => reportListenerError(this.#emit, e),
+      _listenerError: (e) => this.#listenerError(e),
     });
-    this.#session = new Session(
-      resolved,
-      o,
-      this.clientId,
-      this.#outbox,
-      this.#registry,
-      this.#emit,
-    );
+    this.#session = new Session(resolved, this.clientId, o, this.#emitter, this.#registry);
+    this.#outbox = this.#session._outbox;
     // Connect on the next microtask, so listeners attached right after construction see
     // every transition from `idle` on.
-    if (o.autoConnect) defer(() => this.#session.connect());
+    if (o.autoConnect) defer(() => this.#session._connect());
   }
 
   /** The current state: `idle`, `connecting`, `open`, `reconnecting` or `closed`. */
   get state(): ClientState {
-    return this.#session.state;
+    return this.#session._state;
   }
 
   /** The current session as the server granted it, once one was opened. */
   get sessionInfo(): SessionInfo | undefined {
-    return this.#session.info;
+    return this.#session._info;
   }
 
   /** Bytes waiting to go out: queued messages plus the socket's send buffer. */
   get bufferedAmount(): number {
-    return this.#outbox.queuedBytes + this.#session.socketBuffered;
+    return this.#outbox._queuedBytes() + (this.#session._ws?.bufferedAmount ?? 0);
   }
 
   /** Starts connecting when created with `autoConnect: false`; otherwise does nothing. */
   connect(): void {
-    this.#session.connect();
+    this.#session._connect();
   }
 
   /**
@@ -151,38 +134,36 @@ export class AckwireClient<
    * every timer and listener, and resolves once the socket closed (or after 1 s at most).
    */
   close(): Promise<void> {
-    return this.#session.shutdown(clientError('CLOSED', 'client closed'), 'close');
+    return this.#session._shutdown(clientError('CLOSED', 'client closed'), 'close');
   }
 
   /** Resolves once a session is open (now, if it is); rejects with `CLOSED` on close. */
   ready(): Promise<void> {
-    return this.#session.ready();
+    return this.#session._ready();
   }
 
   /** Resolves once the outbox has room and the socket buffer is below the low-water mark. */
   waitForRoom(): Promise<void> {
-    return this.#session.waitForRoom();
+    return this.#session._waitForRoom(() => this.#session._closedError());
   }
 
   /** Listens to an event; returns the undo. */
   on<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): () => void {
-    this.#emitter.on(event, listener);
-    return () => this.off(event, listener);
+    return this.#emitter.on(event, listener as ClientEvents[E]);
   }
 
   /** Listens to one occurrence of an event; returns the undo. */
   once<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): () => void {
-    const wrapper = (...args: unknown[]): void => {
-      this.#emitter.off(event, wrapper);
+    const undo = this.#emitter.on(event, (...args: unknown[]) => {
+      undo();
       (listener as (...a: unknown[]) => void)(...args);
-    };
-    this.#emitter.on(event, wrapper);
-    return () => this.#emitter.off(event, wrapper);
+    });
+    return undo;
   }
 
   /** Removes a listener added with `on`. */
   off<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): void {
-    this.#emitter.off(event, listener);
+    this.#emitter.off(event, listener as ClientEvents[E]);
   }
 
   /**
@@ -224,13 +205,13 @@ export class AckwireClient<
     type: K,
     ...args: DataArgs<DataOf<M[K]>, never>
   ): boolean {
-    if (this.#session.state === 'closed') throw this.#session.closedError();
+    if (this.#session._closeError) throw this.#session._closedError();
     const data = args[0];
     const env: ClientEnvelope =
       data === undefined ? { k: 'vol', type } : { k: 'vol', type, data: data as Payload };
     const { frame, bytes } = encodeEnvelope(env, this.#opts, this.#validatedNames);
-    if (bytes > this.#outbox.maxBytes) throw tooLarge(bytes, this.#outbox.maxBytes);
-    return this.#session.writeFrame(frame, bytes);
+    if (bytes > this.#outbox._maxBytes) throw tooLarge(bytes, this.#outbox._maxBytes);
+    return this.#session._writeFrame(frame, bytes);
   }
 
   /** Publishes to a topic's subscribers (acknowledged); resolves with the event's position. */
@@ -289,18 +270,30 @@ export class AckwireClient<
    * @throws AckwireClientError `INVALID_ARGUMENT` (bad topic) or `CLOSED`.
    */
   subscribe<K extends keyof T & string>(topic: K, handler: TopicHandler<T[K]>): Subscription<T[K]> {
-    if (this.#session.state === 'closed') throw this.#session.closedError();
+    if (this.#session._closeError) throw this.#session._closedError();
     try {
       validateTopic(topic, this.#opts.decodeLimits);
     } catch (cause) {
       throw clientError('INVALID_ARGUMENT', (cause as Error).message, { cause });
     }
-    return this.#registry.add(topic, handler);
+    return this.#registry._add(topic, handler);
   }
 
   /** Counters and gauges for dashboards and tests. */
   stats(): ClientStats {
-    return clientStats(this.#session, this.#outbox);
+    const s = this.#session;
+    const c = s._counters;
+    return {
+      state: s._state,
+      rtt: s._rtt,
+      reconnects: c.reconnects,
+      queued: this.#outbox._queuedCount,
+      inFlight: this.#outbox._inFlightCount,
+      bytesIn: c.bytesIn,
+      bytesOut: c.bytesOut,
+      framesIn: c.framesIn,
+      framesOut: c.framesOut,
+    };
   }
 
   // ------------------------------------------------------------------ internals
@@ -311,52 +304,56 @@ export class AckwireClient<
     timeoutMs: number | undefined,
     topic?: string,
   ): Promise<Receipt> {
-    if (this.#session.state === 'closed') return Promise.reject(this.#session.closedError());
+    if (this.#session._closeError) return Promise.reject(this.#session._closedError());
     if (timeoutMs !== undefined && !(timeoutMs > 0)) {
       return Promise.reject(
         clientError('INVALID_ARGUMENT', `timeoutMs: expected a number > 0, got ${timeoutMs}`),
       );
     }
-    const id = this.#outbox.peekId();
+    const session = this.#session;
+    const outbox = this.#outbox;
+    const id = outbox._peekId();
     let encoded;
     try {
       encoded = encodeEnvelope(build(id), this.#opts, this.#validatedNames);
     } catch (error) {
       return Promise.reject(toError(error));
     }
-    if (encoded.bytes > this.#outbox.maxBytes) {
-      return Promise.reject(tooLarge(encoded.bytes, this.#outbox.maxBytes));
+    if (encoded.bytes > outbox._maxBytes) {
+      return Promise.reject(tooLarge(encoded.bytes, outbox._maxBytes));
     }
     const now = this.#opts.clock.now();
-    const ttl = this.#session.info?.ttl;
+    const ttl = session._info?.ttl;
     const timeout = Math.min(
       timeoutMs ?? this.#opts.sendTimeoutMs,
       ttl !== undefined && ttl > 0 ? ttl : Infinity,
     );
     return new Promise((resolve, reject) => {
+      // The promise's own functions settle it: the outbox resolves with the receipt itself, so
+      // the send path allocates no closure per message beyond this executor.
       const entry: OutboxEntry = {
-        id,
-        kind,
-        frame: encoded.frame,
-        bytes: encoded.bytes,
-        createdAt: now,
-        deadline: now + timeout,
-        attempts: 0,
-        writtenAt: undefined,
-        // Resolves with the receipt itself, so `send` needs no second `.then`.
-        resolve: (data) => resolve({ id, data, attempts: entry.attempts }),
-        reject,
-        ...(topic === undefined ? {} : { topic }),
+        _id: id,
+        _kind: kind,
+        _frame: encoded.frame,
+        _bytes: encoded.bytes,
+        _createdAt: now,
+        _deadline: now + timeout,
+        _attempts: 0,
+        _writtenAt: undefined,
+        _topic: topic,
+        _resolve: resolve,
+        _reject: reject,
       };
       try {
-        this.#outbox.add(entry);
+        outbox._add(entry);
       } catch (error) {
-        this.#session.flow.markBlocked();
+        session._blocked = true;
         reject(toError(error));
         return;
       }
-      this.#session.probeIfIdle();
-      this.#session.flush();
+      session._armDeadline(entry._deadline);
+      session._probeIfIdle();
+      session._flush();
     });
   }
 
@@ -382,7 +379,13 @@ export class AckwireClient<
 
   #report(error: unknown): void {
     if (error instanceof AckwireClientError && error.code === 'CLOSED') return;
-    if (error instanceof Error) this.#emit('error', error as AckwireClientError);
+    if (error instanceof Error) this.#emitter.emit('error', error as AckwireClientError);
+  }
+
+  /** Reports an app listener (event or topic handler) that threw, as a `LISTENER_ERROR`. */
+  #listenerError(cause: unknown): void {
+    const message = `listener threw: ${String(cause)}`;
+    this.#emitter.emit('error', clientError('LISTENER_ERROR', message, { cause }));
   }
 }
 

@@ -1,66 +1,35 @@
 /**
- * What the client does after losing a socket (docs/protocol.md §10, `classifyClose`): retry
- * after full-jitter backoff, retry later (after the server's `goaway.after`, or the cap, plus
- * jitter), or stop with a typed error. Pure: the session supplies the facts.
+ * The errors behind fatal closes (docs/protocol.md §10). The protocol's `classifyClose` says
+ * whether a close is retried after backoff, retried later (after the server's `goaway.after`,
+ * or the cap, plus jitter), or fatal; the session applies it, and for a fatal code reports the
+ * typed error built here. A 4001 is fatal for its token only: the session asks a refreshing
+ * `auth` function for a fresh one, after a backoff.
  * @internal
  */
-import { CloseCode, SUBPROTOCOL, classifyClose } from '@ackwire/protocol';
-import {
-  backoffDelay,
-  retryLaterDelay,
-  type BackoffSettings,
-  type RandomSource,
-} from './backoff.js';
+import { CloseCode, SUBPROTOCOL } from '@ackwire/protocol';
 import { clientError, type AckwireClientError } from './errors.js';
 import type { StateReason } from './state.js';
 
-/** The facts a decision needs. @internal */
-export interface CloseFacts {
-  code: number;
-  reason: string;
-  /** `goaway.after` if the server announced one on this connection. */
-  goawayAfter: number | undefined;
-  /** Failed attempts since the last session. */
-  attempt: number;
-  backoff: BackoffSettings;
-  random: RandomSource;
-  /** Records a 4001 refusal; true when a fresh token may be tried. */
-  authRejected(): boolean;
-}
-
-/** Retry after `delayMs` (reporting `error` if set), or stop with `error`. @internal */
-export type CloseDecision =
-  | { action: 'retry'; delayMs: number; error?: AckwireClientError; reason?: StateReason }
-  | { action: 'stop'; error: AckwireClientError; reason: StateReason };
-
-/** Decides what follows a close with `facts.code`. @internal */
-export function decideAfterClose(facts: CloseFacts): CloseDecision {
-  const { code } = facts;
-  const action = classifyClose(code);
-  if (action === 'retry') {
-    return { action: 'retry', delayMs: backoffDelay(facts.attempt, facts.backoff, facts.random) };
-  }
-  if (action === 'retry-later') {
-    const delayMs = retryLaterDelay(facts.goawayAfter, facts.backoff, facts.random);
-    return { action: 'retry', delayMs };
-  }
-  const detail = facts.reason ? `: ${facts.reason}` : '';
+/** The error a fatal close `code` (with the server's `reason`) is reported with. @internal */
+export function fatalCloseError(code: number, reason: string): AckwireClientError {
+  const detail = reason ? `: ${reason}` : '';
   const options = { closeCode: code };
   if (code === CloseCode.UNAUTHORIZED) {
-    const error = clientError('AUTH_REJECTED', `token refused${detail}`, options);
-    if (facts.authRejected()) {
-      // Only that token is dead: ask `auth` for a fresh one, after a backoff (no storm).
-      const delayMs = backoffDelay(facts.attempt, facts.backoff, facts.random);
-      return { action: 'retry', delayMs, error, reason: 'auth-rejected' };
-    }
-    return { action: 'stop', error, reason: 'auth-rejected' };
+    return clientError('AUTH_REJECTED', `token refused${detail}`, options);
   }
   if (code === CloseCode.UNSUPPORTED_VERSION) {
-    const error = clientError('VERSION_UNSUPPORTED', `${SUBPROTOCOL} refused${detail}`, options);
-    return { action: 'stop', error, reason: 'version-unsupported' };
+    return clientError('VERSION_UNSUPPORTED', `${SUBPROTOCOL} refused${detail}`, options);
   }
-  const error = clientError('FATAL_CLOSE', `close ${code}${detail}`, options);
-  return { action: 'stop', error, reason: 'fatal-close' };
+  return clientError('FATAL_CLOSE', `close ${code}${detail}`, options);
+}
+
+/** The state reason of closing with `error`. @internal */
+export function reasonOf(error: AckwireClientError): StateReason {
+  return error.code === 'AUTH_REJECTED'
+    ? 'auth-rejected'
+    : error.code === 'VERSION_UNSUPPORTED'
+      ? 'version-unsupported'
+      : 'fatal-close';
 }
 
 /**

@@ -7,7 +7,7 @@
 export interface LifecycleTarget {
   addEventListener(type: string, listener: () => void): void;
   removeEventListener(type: string, listener: () => void): void;
-  /** `navigator.onLine` lives here in browsers; read through {@link isOffline}. */
+  /** `navigator.onLine` lives here in browsers: `false` starts the client offline. */
   navigator?: { onLine?: boolean };
   /** `document.visibilityState` lives here in browsers. */
   document?: {
@@ -30,11 +30,6 @@ export function defaultLifecycleTarget(): LifecycleTarget | null {
   return typeof g.addEventListener === 'function' && typeof g.removeEventListener === 'function'
     ? (g as LifecycleTarget)
     : null;
-}
-
-/** True when the environment says it is offline (`navigator.onLine === false`). @internal */
-export function isOffline(target: LifecycleTarget | null): boolean {
-  return target?.navigator?.onLine === false;
 }
 
 /** Attaches the handlers; returns the function that detaches them all. @internal */

@@ -189,7 +189,7 @@ export const DEFAULT_CLIENT_OPTIONS = Object.freeze({
   random: Math.random,
 });
 
-/** Options after defaults, as the client uses them. @internal */
+/** Options after defaults, as the client uses them (what `resolveOptions` returns). */
 export interface ResolvedOptions extends Omit<
   Required<ClientOptions>,
   'WebSocket' | 'auth' | 'clientId' | 'lifecycle' | 'decodeLimits'

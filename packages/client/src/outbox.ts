@@ -10,318 +10,315 @@
  * - Bounded by count and by bytes; on overflow the new message is refused (`QUEUE_FULL`) or the
  *   oldest queued one is evicted (`DROPPED`), as the `overflow` option says.
  * - Each message has a total deadline from the call (`TIMEOUT`) and an attempt budget
- *   (`RETRIES_EXHAUSTED`). One timer serves every deadline: it is due at the earliest one and,
- *   when it fires, fails what has expired and re-arms for the next (a timer per message cost
- *   an allocation and a setTimeout/clearTimeout pair on every send).
+ *   (`RETRIES_EXHAUSTED`).
+ *
+ * The outbox owns no timer: the session's one deadline timer calls {@link Outbox._expire} and
+ * {@link Outbox._overdue} when their due times come, and each returns when it is due next.
+ *
+ * Members named `_x` are internal and renamed in the shipped builds (scripts/rollup-lib.mjs).
+ * @internal
  */
-import type { Clock } from './clock.js';
 import { clientError, type AckwireClientError } from './errors.js';
-import type { OverflowPolicy } from './options.js';
-import { Timer } from './timer.js';
+import type { ResolvedOptions } from './options.js';
+import type { Receipt } from './types.js';
 
-/** Kinds that carry an id and travel through the outbox. */
+/** Kinds that carry an id and travel through the outbox. @internal */
 export type OutboxKind = 'msg' | 'sub' | 'unsub' | 'pub' | 'bcast' | 'to';
 
 /** One unsettled message. @internal */
 export interface OutboxEntry {
-  readonly id: number;
-  readonly kind: OutboxKind;
+  readonly _id: number;
+  readonly _kind: OutboxKind;
   /** The encoded frame, built once at the call so later mutation of the data cannot leak in. */
-  readonly frame: string | Uint8Array;
+  readonly _frame: string | Uint8Array;
   /** Encoded size in bytes. */
-  readonly bytes: number;
-  readonly createdAt: number;
+  readonly _bytes: number;
+  readonly _createdAt: number;
   /** Absolute wall-clock deadline. */
-  deadline: number;
+  _deadline: number;
   /** Times written so far. */
-  attempts: number;
+  _attempts: number;
   /** When it was last written on the current connection; undefined while queued. */
-  writtenAt: number | undefined;
+  _writtenAt: number | undefined;
   /** When its overdue receipt triggered a liveness probe; undefined when none did. */
-  probedAt?: number | undefined;
+  _probedAt?: number | undefined;
   /** Topic of a `sub`/`unsub`, for the subscription registry. */
-  readonly topic?: string;
-  resolve(data: unknown): void;
-  reject(error: Error): void;
+  readonly _topic?: string | undefined;
+  /** Settles the caller's promise with the receipt. */
+  _resolve(receipt: Receipt): void;
+  _reject(error: Error): void;
 }
 
 /** What the outbox needs from the connection. @internal */
-export interface OutboxHooks {
+export interface OutboxHost {
   /** Writes one frame; returns false when it could not (no session, or backpressure). */
-  write(entry: OutboxEntry): boolean;
-  /** Something settled: room may have appeared. */
-  settled(): void;
+  _write(entry: OutboxEntry): boolean;
+  /** Something settled: room may have appeared, and the window's floor may have moved. */
+  _settled(): void;
 }
 
-/** Bounds and policies of the outbox. @internal */
-export interface OutboxLimits {
-  maxQueue: number;
-  maxQueueBytes: number;
-  overflow: OverflowPolicy;
-  maxAttempts: number;
-}
+/** The options the outbox reads. @internal */
+export type OutboxOptions = Pick<
+  ResolvedOptions,
+  'clock' | 'maxQueue' | 'maxQueueBytes' | 'overflow' | 'maxAttempts' | 'maxInFlight'
+> & { maxMessageBytes: number };
 
 /** Queued and in-flight messages of one client. @internal */
 export class Outbox {
   #queued = new Map<number, OutboxEntry>();
   readonly #inFlight = new Map<number, OutboxEntry>();
-  /** Due at (or before) the earliest deadline while anything is unsettled. */
-  readonly #deadlineTimer: Timer;
   #lastId = 0;
   #totalBytes = 0;
   #flushing = false;
   /** Current window: min(option, server's limit). */
-  window: number;
+  _window: number;
   /** Largest frame the server accepts. */
-  maxBytes: number;
+  _maxBytes: number;
 
-  readonly #clock: Clock;
-  readonly #limits: OutboxLimits;
-  readonly #hooks: OutboxHooks;
+  readonly #o: OutboxOptions;
+  readonly #host: OutboxHost;
 
-  constructor(
-    clock: Clock,
-    limits: OutboxLimits,
-    hooks: OutboxHooks,
-    window: number,
-    maxBytes: number,
-  ) {
-    this.#clock = clock;
-    this.#limits = limits;
-    this.#hooks = hooks;
-    this.window = window;
-    this.maxBytes = maxBytes;
-    this.#deadlineTimer = new Timer(clock, () => this.#expire());
+  constructor(options: OutboxOptions, host: OutboxHost) {
+    this.#o = options;
+    this.#host = host;
+    this._window = options.maxInFlight;
+    this._maxBytes = options.maxMessageBytes;
   }
 
   /**
    * The id the next admitted message must carry: one counter for the client's whole life
-   * (§3). It is committed by {@link add}, so a refused message leaves no hole.
+   * (§3). It is committed by {@link _add}, so a refused message leaves no hole.
    */
-  peekId(): number {
+  _peekId(): number {
     return this.#lastId + 1;
   }
 
   /** Messages waiting to be written on the current connection. */
-  get queuedCount(): number {
+  get _queuedCount(): number {
     return this.#queued.size;
   }
 
   /** Messages written on the current connection and awaiting their receipt. */
-  get inFlightCount(): number {
+  get _inFlightCount(): number {
     return this.#inFlight.size;
   }
 
   /** Encoded bytes of every unsettled message. */
-  get bytes(): number {
+  get _bytes(): number {
     return this.#totalBytes;
   }
 
   /** Encoded bytes of queued (not yet written) messages. */
-  get queuedBytes(): number {
+  _queuedBytes(): number {
     let n = 0;
-    for (const e of this.#queued.values()) n += e.bytes;
+    for (const e of this.#queued.values()) n += e._bytes;
     return n;
   }
 
   /** The lowest unsettled id, or the next id when nothing is unsettled (`hello.floor`). */
-  get floor(): number {
+  _floor(): number {
     for (const id of this.#inFlight.keys()) return id;
     for (const id of this.#queued.keys()) return id;
     return this.#lastId + 1;
   }
 
   /** True when one more message of `bytes` fits without overflow. */
-  hasRoom(bytes = 0): boolean {
+  _hasRoom(bytes = 0): boolean {
     const count = this.#queued.size + this.#inFlight.size;
-    return count < this.#limits.maxQueue && this.#totalBytes + bytes <= this.#limits.maxQueueBytes;
+    return count < this.#o.maxQueue && this.#totalBytes + bytes <= this.#o.maxQueueBytes;
   }
 
   /**
    * Admits a message, evicting queued ones under `'drop-oldest'`.
    * @throws AckwireClientError `QUEUE_FULL` when it does not fit.
    */
-  add(entry: OutboxEntry): void {
-    if (entry.id !== this.#lastId + 1) {
-      throw new Error(`outbox: id ${entry.id} out of order`);
+  _add(entry: OutboxEntry): void {
+    if (entry._id !== this.#lastId + 1) throw new Error(`outbox: id ${entry._id} out of order`);
+    if (entry._bytes > this.#o.maxQueueBytes) {
+      throw clientError('QUEUE_FULL', `${entry._bytes} bytes can never fit maxQueueBytes`);
     }
-    if (entry.bytes > this.#limits.maxQueueBytes) {
-      throw clientError('QUEUE_FULL', `${entry.bytes} bytes can never fit maxQueueBytes`);
+    while (!this._hasRoom(entry._bytes)) {
+      const victim = this.#o.overflow === 'drop-oldest' && this.#queued.values().next().value;
+      if (!victim) throw clientError('QUEUE_FULL', 'outbox full');
+      this.#fail(victim, clientError('DROPPED', `message ${victim._id}: evicted (drop-oldest)`));
     }
-    while (!this.hasRoom(entry.bytes)) {
-      const victim = this.#limits.overflow === 'drop-oldest' ? this.#oldestQueued() : undefined;
-      if (!victim) {
-        throw clientError('QUEUE_FULL', 'outbox full');
-      }
-      this.#fail(victim, clientError('DROPPED', `message ${victim.id}: evicted (drop-oldest)`));
-    }
-    this.#lastId = entry.id;
-    this.#queued.set(entry.id, entry);
-    this.#totalBytes += entry.bytes;
-    this.#deadlineTimer.startIfSooner(entry.deadline - this.#clock.now());
+    this.#lastId = entry._id;
+    this.#queued.set(entry._id, entry);
+    this.#totalBytes += entry._bytes;
   }
 
-  /** Fails every message past its deadline, in id order, then re-arms for the next deadline. */
-  #expire(): void {
-    const now = this.#clock.now();
-    const expired: OutboxEntry[] = [];
+  /**
+   * Fails every message past its deadline, in id order. Returns the next deadline (Infinity
+   * when nothing is left to time out).
+   */
+  _expire(now: number): number {
     let next = Infinity;
-    for (const map of [this.#inFlight, this.#queued]) {
-      for (const e of map.values()) {
-        if (e.deadline <= now) expired.push(e);
-        else if (e.deadline < next) next = e.deadline;
-      }
-    }
-    for (const e of expired) {
+    for (const e of [...this.#inFlight.values(), ...this.#queued.values()]) {
       // A failure settles a promise and may flush: only fail what is still unsettled.
-      if (this.#inFlight.get(e.id) === e || this.#queued.get(e.id) === e) {
-        this.#fail(e, clientError('TIMEOUT', `message ${e.id}: no receipt in time`));
-      }
+      if (e._deadline > now) next = Math.min(next, e._deadline);
+      else if (this.#owns(e))
+        this.#fail(e, clientError('TIMEOUT', `message ${e._id}: no receipt in time`));
     }
-    if (next !== Infinity && this.#queued.size + this.#inFlight.size > 0) {
-      this.#deadlineTimer.startIfSooner(next - this.#clock.now());
-    }
+    return next;
   }
 
-  #oldestQueued(): OutboxEntry | undefined {
-    for (const e of this.#queued.values()) return e;
-    return undefined;
+  /**
+   * Overdue receipts (issue 4, "Outbox"). A receipt missing `timeoutMs` after the write is first
+   * a liveness question: the result's `probe` asks the session to probe the link at once (a dead
+   * link is replaced and the message re-sent on the new one). If the link proves alive and the
+   * receipt is still missing one more `timeoutMs` later, the message is written again on the
+   * same connection; the server answers with its stored (or awaited) receipt and never
+   * processes it twice (§3). Times count from the write, so time spent queued never counts.
+   * Returns whether to probe and when the next check is due (Infinity: nothing in flight).
+   */
+  _overdue(now: number, timeoutMs: number): { probe: boolean; next: number } {
+    let probe = false;
+    let next = Infinity;
+    for (const e of [...this.#inFlight.values()]) {
+      if (e._writtenAt === undefined) continue;
+      if (e._probedAt === undefined) {
+        if (now - e._writtenAt >= timeoutMs) {
+          e._probedAt = now;
+          probe = true;
+        }
+      } else if (now - e._probedAt >= timeoutMs) {
+        // The probe had its time and the link is still up: ask for the receipt again.
+        e._probedAt = undefined;
+        if (this.#owns(e) && !this.#exhausted(e)) this.#write(e);
+      }
+      if (this.#inFlight.get(e._id) === e && e._writtenAt !== undefined) {
+        next = Math.min(next, (e._probedAt ?? e._writtenAt) + timeoutMs);
+      }
+    }
+    return { probe, next };
   }
 
   /**
    * Writes queued messages in id order while the window and the connection allow. Returns the
    * number written.
    */
-  flush(): number {
+  _flush(): number {
     // A failure below settles a promise, and the settled hook may call flush again: run once.
     if (this.#flushing) return 0;
     this.#flushing = true;
+    let written = 0;
     try {
-      return this.#flushOnce();
+      // Writing keeps the lowest unsettled id; only a failure can raise it.
+      let floor = this._floor();
+      for (const entry of this.#queued.values()) {
+        if (entry._id >= floor + this._window) break;
+        if (entry._bytes > this._maxBytes) {
+          this.#fail(entry, tooLarge(entry._bytes, this._maxBytes));
+          floor = this._floor();
+          continue;
+        }
+        if (this.#exhausted(entry)) {
+          floor = this._floor();
+          continue;
+        }
+        if (!this.#write(entry)) break;
+        this.#queued.delete(entry._id);
+        this.#inFlight.set(entry._id, entry);
+        written++;
+      }
     } finally {
       this.#flushing = false;
-    }
-  }
-
-  #flushOnce(): number {
-    let written = 0;
-    // Writing keeps the lowest unsettled id; only a failure can raise it.
-    let floor = this.floor;
-    for (const entry of this.#queued.values()) {
-      if (entry.id >= floor + this.window) break;
-      if (entry.bytes > this.maxBytes) {
-        this.#fail(entry, tooLarge(entry.bytes, this.maxBytes));
-        floor = this.floor;
-        continue;
-      }
-      if (this.#exhausted(entry)) {
-        floor = this.floor;
-        continue;
-      }
-      if (!this.#hooks.write(entry)) break;
-      entry.attempts++;
-      entry.writtenAt = this.#clock.now();
-      this.#queued.delete(entry.id);
-      this.#inFlight.set(entry.id, entry);
-      written++;
     }
     return written;
   }
 
-  /** In-flight messages, in id order. */
-  inFlightEntries(): IterableIterator<OutboxEntry> {
-    return this.#inFlight.values();
-  }
-
-  /**
-   * Writes an in-flight message again on the same connection: a new delivery attempt, which
-   * the server answers with the stored (or awaited) receipt and never processes twice (§3).
-   */
-  rewrite(entry: OutboxEntry): void {
-    if (this.#inFlight.get(entry.id) !== entry || this.#exhausted(entry)) return;
-    entry.probedAt = undefined;
-    if (!this.#hooks.write(entry)) return;
-    entry.attempts++;
-    entry.writtenAt = this.#clock.now();
-  }
-
   /** The connection was lost: every in-flight message goes back to the head of the queue. */
-  requeueInFlight(): void {
+  _requeueInFlight(): void {
     if (this.#inFlight.size === 0) return;
     for (const e of this.#inFlight.values()) {
-      e.writtenAt = undefined;
-      e.probedAt = undefined;
+      e._writtenAt = undefined;
+      e._probedAt = undefined;
     }
     this.#queued = new Map([...this.#inFlight, ...this.#queued]);
     this.#inFlight.clear();
   }
 
-  /** Settles `id` with the receipt's outcome. Unknown ids (already settled) are ignored. */
-  settle(id: number, outcome: { ok: true; data: unknown } | { ok: false; error: Error }): boolean {
+  /**
+   * Settles `id` with the receipt's outcome: `data` on success, or the server's error.
+   * Unknown ids (already settled) are ignored. Returns whether `id` was unsettled.
+   */
+  _settle(id: number, data: unknown, error?: Error): boolean {
     const entry = this.#inFlight.get(id) ?? this.#queued.get(id);
     if (!entry) return false;
     this.#remove(entry);
-    if (outcome.ok) entry.resolve(outcome.data);
-    else entry.reject(outcome.error);
-    this.#hooks.settled();
+    if (error) entry._reject(error);
+    else entry._resolve({ id, data, attempts: entry._attempts });
+    this.#host._settled();
     return true;
   }
 
-  /** Shortens deadlines to at most `ttl` after each message's call (docs/protocol.md §3). */
-  clampDeadlines(ttl: number): void {
+  /**
+   * Shortens deadlines to at most `ttl` after each message's call (docs/protocol.md §3).
+   * Returns the earliest deadline.
+   */
+  _clampDeadlines(ttl: number): number {
+    let first = Infinity;
     for (const e of [...this.#inFlight.values(), ...this.#queued.values()]) {
-      const limit = e.createdAt + ttl;
-      if (limit < e.deadline) {
-        e.deadline = limit;
-        this.#deadlineTimer.startIfSooner(limit - this.#clock.now());
-      }
+      e._deadline = Math.min(e._deadline, e._createdAt + ttl);
+      first = Math.min(first, e._deadline);
+    }
+    return first;
+  }
+
+  /** Settles (rejects) every queued `sub`/`unsub`: `hello.subs` supersedes them. */
+  _discardQueuedSubs(error: () => AckwireClientError): void {
+    for (const e of [...this.#queued.values()]) {
+      if (e._kind === 'sub' || e._kind === 'unsub') this.#fail(e, error());
     }
   }
 
-  /** Settles (rejects) every queued entry matching `match`, e.g. stale `sub`s before a `hello`. */
-  discardQueued(match: (e: OutboxEntry) => boolean, error: () => AckwireClientError): void {
-    for (const e of [...this.#queued.values()]) if (match(e)) this.#fail(e, error());
-  }
-
   /** Rejects every unsettled message (client closed). */
-  rejectAll(error: () => AckwireClientError): void {
+  _rejectAll(error: () => AckwireClientError): void {
     for (const e of [...this.#inFlight.values(), ...this.#queued.values()]) {
       this.#remove(e);
-      e.reject(error());
+      e._reject(error());
     }
   }
 
   /** When the oldest in-flight message was written, or undefined when none is in flight. */
-  oldestWrittenAt(): number | undefined {
+  _oldestWrittenAt(): number | undefined {
     let oldest: number | undefined;
     for (const e of this.#inFlight.values()) {
-      if (e.writtenAt !== undefined && (oldest === undefined || e.writtenAt < oldest))
-        oldest = e.writtenAt;
+      if (e._writtenAt !== undefined && !(e._writtenAt >= oldest!)) oldest = e._writtenAt;
     }
     return oldest;
   }
 
+  #owns(e: OutboxEntry): boolean {
+    return this.#inFlight.get(e._id) === e || this.#queued.get(e._id) === e;
+  }
+
+  #write(entry: OutboxEntry): boolean {
+    if (!this.#host._write(entry)) return false;
+    entry._attempts++;
+    entry._writtenAt = this.#o.clock.now();
+    return true;
+  }
+
   /** Fails `entry` with `RETRIES_EXHAUSTED` when its attempt budget is spent. */
   #exhausted(entry: OutboxEntry): boolean {
-    const spent = entry.attempts >= this.#limits.maxAttempts;
+    const spent = entry._attempts >= this.#o.maxAttempts;
     if (spent) {
-      this.#fail(entry, clientError('RETRIES_EXHAUSTED', `message ${entry.id}: no receipt`));
+      this.#fail(entry, clientError('RETRIES_EXHAUSTED', `message ${entry._id}: no receipt`));
     }
     return spent;
   }
 
   #fail(entry: OutboxEntry, error: Error): void {
     this.#remove(entry);
-    entry.reject(error);
-    this.#hooks.settled();
+    entry._reject(error);
+    this.#host._settled();
   }
 
   #remove(entry: OutboxEntry): void {
-    if (this.#queued.delete(entry.id) || this.#inFlight.delete(entry.id))
-      this.#totalBytes -= entry.bytes;
-    // The timer stays armed for a settled message's deadline (cheaper than re-scanning on
-    // every receipt); it is stopped once nothing is left to time out.
-    if (this.#queued.size + this.#inFlight.size === 0) this.#deadlineTimer.stop();
+    if (this.#queued.delete(entry._id) || this.#inFlight.delete(entry._id)) {
+      this.#totalBytes -= entry._bytes;
+    }
   }
 }
 

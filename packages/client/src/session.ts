@@ -1,312 +1,285 @@
 /**
- * The connection engine behind `AckwireClient`: socket attempts, the hello/welcome handshake,
- * heartbeat, reconnect with backoff, lifecycle hooks. It owns the state machine and every
- * timer; `shutdown` is the one teardown path.
+ * The connection engine behind `AckwireClient`: socket attempts with their ids, the
+ * hello/welcome handshake, auth per attempt, reconnect with backoff, lifecycle hooks, flow
+ * control, and the state machine (one `#setState`). The write path, liveness and every deadline
+ * live in `Link` (link.ts), which this class extends; `_shutdown` is the one teardown path.
+ *
+ * Members named `_x` are internal and renamed in the shipped builds (scripts/rollup-lib.mjs).
  * @internal
  */
 import {
   CloseCode,
   SUBPROTOCOL,
-  encode,
-  type ClientEnvelope,
+  classifyClose,
+  decodeServerFrame,
+  type Frame,
+  type HelloEnvelope,
   type HelloSubscription,
+  type ServerEnvelope,
   type WelcomeEnvelope,
 } from '@ackwire/protocol';
-import { AuthState } from './auth.js';
-import { backoffDelay, type BackoffSettings } from './backoff.js';
-import { decideAfterClose, isVersionRefusal } from './close-policy.js';
-import { Connection } from './connection.js';
+import { nextToken, tokenRefused, type AuthState } from './auth.js';
+import { backoffDelay, retryLaterDelay, type BackoffSettings } from './backoff.js';
+import { fatalCloseError, isVersionRefusal, reasonOf } from './close-policy.js';
 import { frameSize } from './encoding.js';
-import { clientError, type AckwireClientError } from './errors.js';
-import { FlowControl } from './flow.js';
-import { adoptWelcome, buildHello } from './handshake.js';
-import { Heartbeat } from './heartbeat.js';
-import { defaultLifecycleTarget, isOffline, watchLifecycle } from './lifecycle.js';
+import { ServerError, clientError, type AckwireClientError } from './errors.js';
+import { defaultLifecycleTarget, watchLifecycle } from './lifecycle.js';
+import { stateChange, type ClientState, type StateReason } from './state.js';
+import type { Emitter } from './emitter.js';
+import { Link } from './link.js';
 import type { ResolvedOptions } from './options.js';
-import type { Outbox, OutboxEntry } from './outbox.js';
-import { ReceiptWatch } from './receipt-watch.js';
-import { receiveFrame, type ReceiveTargets } from './receive.js';
-import { StateMachine, type ClientState, type StateReason } from './state.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
-import { Timer } from './timer.js';
-import type { Emit } from './emit.js';
 import type { ClientEvents, SessionInfo } from './types.js';
 import type { ResolvedUrl } from './url.js';
-import type { ErrorEventLike, WebSocketConstructor } from './websocket.js';
+import { closeGracefully, dropSocket, openSocket, type WebSocketConstructor } from './websocket.js';
 
 /** How long `close()` waits for the socket's close handshake before giving up on it. */
 const CLOSE_WAIT_MS = 1000;
 
-/** Counters behind `stats()`. @internal */
-export interface Counters {
-  reconnects: number;
-  bytesIn: number;
-  bytesOut: number;
-  framesIn: number;
-  framesOut: number;
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 /** One client's connection engine. @internal */
-export class Session {
-  readonly machine: StateMachine;
-  readonly heartbeat: Heartbeat;
-  readonly flow: FlowControl;
-  readonly counters: Counters = {
-    reconnects: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    framesIn: 0,
-    framesOut: 0,
-  };
-  info: SessionInfo | undefined;
-  #conn: Connection | undefined;
+export class Session extends Link {
+  _state: ClientState = 'idle';
+  _info: SessionInfo | undefined;
   #attemptSeq = 0;
-  #sessionOpen = false;
   #everOpened = false;
   #retryAttempt = 0;
   #offline: boolean;
   #goawayAfter: number | undefined;
-  readonly #auth: AuthState;
   #sentSubs: HelloSubscription[] = [];
-  readonly #reconnectTimer: Timer;
-  readonly #connectTimer: Timer;
-  readonly #receipts: ReceiptWatch;
+  #readyWaiters: Waiter[] = [];
   readonly #unwatch: () => void;
-  #readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
-  #closeError: AckwireClientError | undefined;
+  readonly #backoff: BackoffSettings;
+  /** Auth (issue 4): the token of the current attempt and the refusals (auth.ts). */
+  readonly #auth: AuthState = { _token: undefined, _refused: new Set(), _rejections: 0 };
 
   readonly #url: ResolvedUrl;
-  readonly #opts: ResolvedOptions;
   readonly #cid: string;
-  readonly #outbox: Outbox;
-  readonly #registry: SubscriptionRegistry;
-  readonly #emit: Emit;
 
   constructor(
     url: ResolvedUrl,
-    opts: ResolvedOptions,
     cid: string,
-    outbox: Outbox,
+    o: ResolvedOptions,
+    emitter: Emitter<ClientEvents>,
     registry: SubscriptionRegistry,
-    emit: Emit,
   ) {
+    super(o, emitter, registry);
     this.#url = url;
-    this.#opts = opts;
     this.#cid = cid;
-    this.#outbox = outbox;
-    this.#registry = registry;
-    this.#emit = emit;
-    const clock = opts.clock;
-    this.#auth = new AuthState(opts.auth);
-    this.machine = new StateMachine('idle', (change) => this.#emit('state', change));
-    this.heartbeat = new Heartbeat(
-      clock,
-      {
-        sendPing: (ts) => this.#sendRaw({ k: 'ping', ts }),
-        dead: (silentMs) => {
-          if (!this.#conn) return;
-          const reason = `no frame for ${silentMs} ms`;
-          this.#lose(this.#conn, CloseCode.HEARTBEAT_TIMEOUT, reason, 'heartbeat-timeout');
-        },
-      },
-      opts.heartbeatIntervalMs,
-      opts.heartbeatTimeoutMs,
-    );
-    this.flow = new FlowControl(clock, opts.highWaterMark, opts.lowWaterMark, {
-      buffered: () => this.socketBuffered,
-      outboxHasRoom: () => this.#outbox.hasRoom(),
-      resume: () => this.flush(),
-      drain: () => this.#emit('drain'),
-    });
-    this.#receipts = new ReceiptWatch(clock, opts.receiptTimeoutMs, outbox, () =>
-      this.heartbeat.probe(),
-    );
-    this.#reconnectTimer = new Timer(clock, () => void this.#attempt());
-    // Covers the whole attempt, `auth` included: a token provider that never answers must not
-    // stall the client forever.
-    this.#connectTimer = new Timer(clock, () => {
-      const ms = opts.connectTimeoutMs;
-      this.#emit('error', clientError('CONNECT_TIMEOUT', `no welcome within ${ms} ms`));
-      if (this.#conn) {
-        this.#lose(this.#conn, CloseCode.ABNORMAL, 'connect timeout', 'connect-timeout');
-      } else {
-        this.#attemptSeq++; // the pending auth answer is now stale
-        this.#scheduleRetry(this.#backoffDelay());
-      }
-    });
-    const target = opts.lifecycle === undefined ? defaultLifecycleTarget() : opts.lifecycle;
-    this.#offline = isOffline(target);
+    this.#backoff = {
+      baseMs: o.backoffBaseMs,
+      capMs: o.backoffCapMs,
+      retryLaterJitterMs: o.retryLaterJitterMs,
+    };
+    const target = o.lifecycle === undefined ? defaultLifecycleTarget() : o.lifecycle;
+    this.#offline = target?.navigator?.onLine === false;
     this.#unwatch = watchLifecycle(target, {
       online: () => this.#online(),
       offline: () => this.#goOffline(),
-      visible: () => this.heartbeat.probe(),
+      visible: () => this._probe(),
     });
   }
 
-  get state(): ClientState {
-    return this.machine.state;
-  }
-
-  /** True while a session is established (welcome received on the current socket). */
-  get isOpen(): boolean {
-    return this.#sessionOpen;
-  }
-
-  /** Bytes in the socket's send buffer. */
-  get socketBuffered(): number {
-    return this.#conn?.bufferedAmount ?? 0;
-  }
-
   /** Starts connecting (from `idle`). */
-  connect(): void {
-    if (this.machine.state !== 'idle') return;
-    this.machine.setState('connecting', 'connect');
-    void this.#attempt();
+  _connect(): void {
+    if (this._state !== 'idle') return;
+    this.#setState('connecting', 'connect');
+    void this._attempt();
+  }
+
+  /**
+   * The only place the state changes. Setting the current state again is a no-op; a
+   * transition outside `TRANSITIONS` throws, because it means a logic error.
+   */
+  #setState(next: ClientState, reason: StateReason, code?: number): void {
+    const change = stateChange(this._state, next, reason, code);
+    if (!change) return;
+    this._state = next;
+    this._emit('state', change);
   }
 
   // ------------------------------------------------------------------ attempts
 
   /** True when attempt `attempt` was superseded (or the client closed) while it awaited. */
   #isStale(attempt: number): boolean {
-    return attempt !== this.#attemptSeq || this.#closeError !== undefined;
+    return attempt !== this.#attemptSeq || this._closeError !== undefined;
   }
 
-  async #attempt(): Promise<void> {
-    if (this.#closeError || this.#conn || this.#offline) return; // offline: `online` resumes
+  /** One connection attempt: a token, then a socket. Timed by `connectTimeoutMs` throughout. */
+  async _attempt(): Promise<void> {
+    if (this._closeError || this._ws || this.#offline) return; // offline: `online` resumes
     const attempt = ++this.#attemptSeq;
-    this.#connectTimer.start(this.#opts.connectTimeoutMs);
+    // Covers the whole attempt, `auth` included: a token provider that never answers must not
+    // stall the client forever.
+    this._connectBy = this._o.clock.now() + this._o.connectTimeoutMs;
+    this._reschedule();
     try {
-      await this.#auth.next();
+      this.#auth._token = await nextToken(this._o.auth, this.#auth);
     } catch (error) {
       if (this.#isStale(attempt)) return;
       const e = error as AckwireClientError;
-      if (e.code === 'AUTH_REJECTED') {
-        this.#fail(e, 'auth-rejected');
-        return;
-      }
-      this.#emit('error', e);
-      this.#connectTimer.stop();
-      this.#scheduleRetry(this.#backoffDelay());
-      return;
+      if (e.code === 'AUTH_REJECTED') return this.#fail(e, 'auth-rejected');
+      this._emit('error', e);
+      this._connectBy = Infinity;
+      return this.#scheduleRetry(this.#backoffDelay());
     }
-    if (this.#isStale(attempt) || this.#conn) return;
-    const WS =
-      this.#opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (this.#isStale(attempt) || this._ws) return;
+    const WS = this._o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (typeof WS !== 'function') {
-      this.#fail(
-        clientError('NO_WEBSOCKET', 'no WebSocket: pass options.WebSocket'),
-        'fatal-close',
-      );
-      return;
+      return this.#fail(clientError('NO_WEBSOCKET', 'no WebSocket: pass options.WebSocket'));
     }
     try {
-      this.#conn = new Connection(attempt, WS, this.#url.href, {
-        open: (c) => this.#onOpen(c),
-        frame: (c, data) => this.#onFrame(c, data),
-        close: (c, code, reason) =>
-          this.#lose(c, code, reason, this.#goawayAfter === undefined ? 'socket-closed' : 'goaway'),
-        error: (c, event) => this.#onSocketError(c, event),
-        alive: (c) => {
-          if (c === this.#conn) this.heartbeat.received();
-        },
-      });
+      this._ws = openSocket(WS, this.#url.href, this);
     } catch (cause) {
-      this.#fail(
-        clientError('INVALID_URL', `refused: ${this.#url.href}`, { cause }),
-        'fatal-close',
-      );
-      return;
+      this.#fail(clientError('INVALID_URL', `refused: ${this.#url.href}`, { cause }));
     }
-  }
-
-  #backoffSettings(): BackoffSettings {
-    const o = this.#opts;
-    return {
-      baseMs: o.backoffBaseMs,
-      capMs: o.backoffCapMs,
-      retryLaterJitterMs: o.retryLaterJitterMs,
-    };
   }
 
   #backoffDelay(): number {
-    return backoffDelay(this.#retryAttempt, this.#backoffSettings(), this.#opts.random);
+    return backoffDelay(this.#retryAttempt, this.#backoff, this._o.random);
   }
 
   #scheduleRetry(delayMs: number, code?: number): void {
-    if (this.#closeError || this.#offline) return;
+    if (this._closeError || this.#offline) return;
     const info: Parameters<ClientEvents['retry']>[0] = { attempt: this.#retryAttempt, delayMs };
     if (code !== undefined) info.code = code;
     this.#retryAttempt++;
-    this.#reconnectTimer.start(delayMs);
-    this.#emit('retry', info);
+    this._retryAt = this._o.clock.now() + delayMs;
+    this._reschedule();
+    this._emit('retry', info);
   }
 
-  #onOpen(conn: Connection): void {
-    if (conn !== this.#conn) return;
-    if (conn.protocol !== SUBPROTOCOL) {
-      this.#conn = undefined;
-      conn.drop(CloseCode.UNSUPPORTED_VERSION, `${SUBPROTOCOL} required`);
-      const error = clientError('VERSION_UNSUPPORTED', `subprotocol: got "${conn.protocol}"`);
-      this.#fail(error, 'version-unsupported', CloseCode.UNSUPPORTED_VERSION);
-      return;
-    }
-    this.heartbeat.start();
-    const { hello, subs } = buildHello(this.#cid, this.#auth.token, this.#outbox, this.#registry);
-    this.#sentSubs = subs;
-    this.#sendRaw(hello);
-  }
-
-  #onSocketError(conn: Connection, event: ErrorEventLike): void {
-    if (conn !== this.#conn) return;
-    const message = typeof event.message === 'string' ? event.message : '';
-    if (isVersionRefusal(message)) {
-      this.#conn = undefined;
-      conn.drop(CloseCode.NORMAL);
-      const error = clientError('VERSION_UNSUPPORTED', message);
-      this.#fail(error, 'version-unsupported');
+  /** The connect timeout fired (called by the timekeeper). */
+  _connectTimedOut(): void {
+    const ms = this._o.connectTimeoutMs;
+    this._emit('error', clientError('CONNECT_TIMEOUT', `no welcome within ${ms} ms`));
+    if (this._ws) {
+      this._lose(CloseCode.ABNORMAL, 'connect timeout', 'connect-timeout');
+    } else {
+      this.#attemptSeq++; // the pending auth answer is now stale
+      this.#scheduleRetry(this.#backoffDelay());
     }
   }
 
-  // ------------------------------------------------------------------ receiving
+  // ------------------------------------------------------------------ socket events
 
-  #onFrame(conn: Connection, data: unknown): void {
-    if (conn !== this.#conn) return;
-    receiveFrame(data, this.#opts.decodeLimits, this.#targets);
+  /** The current socket opened: check the subprotocol, start the heartbeat, say hello. */
+  _onOpen(): void {
+    const ws = this._ws!;
+    if (ws.protocol !== SUBPROTOCOL) {
+      this._ws = undefined;
+      dropSocket(ws, CloseCode.UNSUPPORTED_VERSION, `${SUBPROTOCOL} required`);
+      const error = clientError('VERSION_UNSUPPORTED', `subprotocol: got "${ws.protocol}"`);
+      return this.#fail(error, 'version-unsupported', CloseCode.UNSUPPORTED_VERSION);
+    }
+    this._startHeartbeat();
+    // Queued `sub`/`unsub` are superseded by `hello.subs` and settled first, so the server never
+    // hears a topic twice (docs/protocol.md §2).
+    this._outbox._discardQueuedSubs(() => clientError('CLOSED', 'superseded by hello.subs'));
+    const subs = (this.#sentSubs = this._registry._helloSubs());
+    const hello: HelloEnvelope = { k: 'hello', cid: this.#cid, floor: this._outbox._floor() };
+    if (this.#auth._token !== undefined) hello.token = this.#auth._token;
+    if (subs.length > 0) hello.subs = subs;
+    this._sendRaw(hello);
   }
 
-  /** Where received frames go: built once, not per frame (every receipt is a frame). */
-  readonly #targets: ReceiveTargets = {
-    emit: (event, ...args) => this.#emit(event, ...args),
-    received: (bytes) => {
-      this.counters.bytesIn += bytes;
-      this.counters.framesIn++;
-      this.heartbeat.received();
-    },
-    // #onFrame checked that the frame came from the current connection.
-    welcome: (env) => this.#conn && this.#onWelcome(this.#conn, env),
-    settle: (id, outcome) => this.#outbox.settle(id, outcome),
-    event: (env) => this.#registry.deliver(env),
-    goaway: (after) => (this.#goawayAfter = after),
-    ping: (ts) => this.#sendRaw({ k: 'pong', ts }),
-    pong: (ts) => this.heartbeat.pong(ts),
-  };
+  /** A socket error: only a refused protocol version (visible in Node's `ws`) is acted on. */
+  _onError(message: unknown): void {
+    if (typeof message !== 'string' || !isVersionRefusal(message)) return;
+    const ws = this._ws!;
+    this._ws = undefined;
+    dropSocket(ws, CloseCode.NORMAL);
+    this.#fail(clientError('VERSION_UNSUPPORTED', message), 'version-unsupported');
+  }
 
-  #onWelcome(conn: Connection, env: WelcomeEnvelope): void {
-    if (this.#sessionOpen) return;
-    this.#connectTimer.stop();
-    this.#sessionOpen = true;
-    this.info = adoptWelcome(env, this.#opts, this.heartbeat, this.#outbox);
+  /** The current socket closed. */
+  _onClose(code: number, reason: string): void {
+    this._lose(code, reason, this.#goawayAfter === undefined ? 'socket-closed' : 'goaway');
+  }
+
+  /**
+   * The receive path: every frame counts as liveness, is decoded by the protocol's one
+   * validator, and goes to the part that owns its kind. Bad input is reported as an `error`
+   * event and dropped, never thrown out of a socket handler (docs/protocol.md §6).
+   */
+  _onFrame(data: unknown): void {
+    const c = this._counters;
+    c.bytesIn += frameSize(data);
+    c.framesIn++;
+    this._alive();
+    let env: ServerEnvelope;
+    try {
+      env = decodeServerFrame(data as Frame, this._o.decodeLimits);
+    } catch (error) {
+      return this._emit('error', error as AckwireClientError);
+    }
+    switch (env.k) {
+      case 'ack':
+        if (env.ok) this._outbox._settle(env.id, env.data);
+        else {
+          const error = new ServerError(env.err.code, env.err.message, { id: env.id });
+          this._outbox._settle(env.id, undefined, error);
+        }
+        return;
+      case 'event':
+        return this._registry._deliver(env);
+      case 'welcome':
+        return this.#onWelcome(env);
+      case 'push': {
+        const message: Parameters<ClientEvents['message']>[0] = { type: env.type, data: env.data };
+        if (env.from !== undefined) message.from = env.from;
+        return this._emit('message', message);
+      }
+      case 'goaway':
+        this.#goawayAfter = env.after;
+        return;
+      case 'error':
+        return this._emit('error', new ServerError(env.err.code, env.err.message));
+      case 'ping':
+        return this._sendRaw({ k: 'pong', ts: env.ts });
+      case 'pong':
+        return this._pong(env.ts);
+    }
+  }
+
+  /**
+   * Session open (docs/protocol.md §2): adopt the server's heartbeat, window and frame limit,
+   * clamp deadlines to `ttl` (dedup state lives `ttl` after a disconnect; no retry may outlive
+   * it, §3), then resubscribe and write what waited.
+   */
+  #onWelcome(env: WelcomeEnvelope): void {
+    if (this._sessionOpen) return;
+    const ws = this._ws;
+    const o = this._o;
+    const outbox = this._outbox;
+    this._connectBy = Infinity;
+    this._sessionOpen = true;
+    this._configureHeartbeat(env.hb.interval, env.hb.timeout);
+    outbox._window = Math.min(o.maxInFlight, env.limits.maxInFlight);
+    outbox._maxBytes = Math.min(o.maxMessageBytes, env.limits.maxBytes);
+    if (env.ttl > 0) this._armDeadline(outbox._clampDeadlines(env.ttl));
+    this._info = {
+      sid: env.sid,
+      resumed: env.resumed,
+      heartbeat: { ...env.hb },
+      limits: { ...env.limits },
+      ttl: env.ttl,
+    };
     // Attempts reset only here, on the server's session reply, never on a bare socket open.
     this.#retryAttempt = 0;
-    this.#auth.accepted();
+    this.#auth._rejections = 0;
     this.#goawayAfter = undefined;
-    if (this.#everOpened) this.counters.reconnects++;
+    if (this.#everOpened) this._counters.reconnects++;
     this.#everOpened = true;
-    this.machine.setState('open', 'welcome');
-    this.#emit('open', { ...this.info });
-    if (conn !== this.#conn) return; // a listener closed the client
-    this.#registry.applyWelcome(this.#sentSubs, env.subs);
-    this.flush();
+    this.#setState('open', 'welcome');
+    this._emit('open', { ...this._info });
+    if (ws !== this._ws) return; // a listener closed the client
+    this._registry._applyWelcome(this.#sentSubs, env.subs);
+    this._flush();
     for (const w of this.#readyWaiters.splice(0)) w.resolve();
   }
 
@@ -315,147 +288,102 @@ export class Session {
   /**
    * The current socket is gone (closed, dead, timed out): detach it at once (the next socket
    * does not wait for its close event), put in-flight messages back at the head of the queue,
-   * and reconnect or stop as the close code's class says.
+   * and reconnect or stop as the close code's class says (docs/protocol.md §10).
    */
-  #lose(conn: Connection, code: number, reason: string, why: StateReason): void {
-    if (conn !== this.#conn) return;
-    this.#conn = undefined;
-    conn.drop(code === CloseCode.HEARTBEAT_TIMEOUT ? code : CloseCode.NORMAL, reason, true);
-    this.#sessionOpen = false;
-    this.heartbeat.stop();
-    this.#connectTimer.stop();
-    this.#receipts.stop();
-    this.flow.reset();
-    this.#outbox.requeueInFlight();
-    const decision = decideAfterClose({
-      code,
-      reason,
-      goawayAfter: this.#goawayAfter,
-      attempt: this.#retryAttempt,
-      backoff: this.#backoffSettings(),
-      random: this.#opts.random,
-      authRejected: () => this.#auth.rejected(),
-    });
+  _lose(code: number, reason: string, why: StateReason): void {
+    const ws = this._ws;
+    if (!ws) return;
+    this._ws = undefined;
+    dropSocket(ws, code === CloseCode.HEARTBEAT_TIMEOUT ? code : CloseCode.NORMAL, reason, true);
+    this._sessionOpen = false;
+    this._stopLink();
+    this._outbox._requeueInFlight();
+    const goawayAfter = this.#goawayAfter;
     this.#goawayAfter = undefined;
-    if (decision.action === 'stop') {
-      this.#fail(decision.error, decision.reason, code);
-      return;
+    const action = classifyClose(code);
+    let delayMs: number;
+    if (action === 'retry') delayMs = this.#backoffDelay();
+    else if (action === 'retry-later')
+      delayMs = retryLaterDelay(goawayAfter, this.#backoff, this._o.random);
+    else {
+      const error = fatalCloseError(code, reason);
+      if (code !== CloseCode.UNAUTHORIZED || !tokenRefused(this._o.auth, this.#auth)) {
+        return this.#fail(error, reasonOf(error), code);
+      }
+      // Only that token is dead: ask `auth` for a fresh one, after a backoff (no storm).
+      this._emit('error', error);
+      why = 'auth-rejected';
+      delayMs = this.#backoffDelay();
     }
-    if (decision.error) this.#emit('error', decision.error);
-    if (this.machine.state === 'open') {
-      this.machine.setState('reconnecting', decision.reason ?? why, code);
-    }
-    this.#scheduleRetry(decision.delayMs, code);
+    if (this._state === 'open') this.#setState('reconnecting', why, code);
+    this.#scheduleRetry(delayMs, code);
   }
 
   // ------------------------------------------------------------------ lifecycle
 
   #online(): void {
     this.#offline = false;
-    if (this.#closeError || this.machine.state === 'idle') return;
-    if (this.#sessionOpen) {
-      this.heartbeat.probe();
-    } else if (!this.#conn) {
+    if (this._closeError || this._state === 'idle') return;
+    if (this._sessionOpen) {
+      this._probe();
+    } else if (!this._ws) {
       // Resume at once: the backoff was about a network that was not there.
-      this.#reconnectTimer.stop();
+      this._retryAt = Infinity;
+      this._reschedule();
       this.#retryAttempt = 0;
-      void this.#attempt();
+      void this._attempt();
     }
   }
 
   #goOffline(): void {
     this.#offline = true;
-    this.#reconnectTimer.stop();
-    if (this.#sessionOpen) this.heartbeat.probe();
+    this._retryAt = Infinity;
+    this._reschedule();
+    if (this._sessionOpen) this._probe();
   }
 
-  // ------------------------------------------------------------------ sending
-
-  /** Writes queued messages while the session, the window and backpressure allow. */
-  flush(): void {
-    if (this.#sessionOpen) this.#outbox.flush();
-  }
-
-  /** The outbox's write hook. */
-  write(entry: OutboxEntry): boolean {
-    if (!this.writeFrame(entry.frame, entry.bytes)) return false;
-    this.#receipts.written();
-    return true;
-  }
-
-  /** Writes one frame if a session is open and the socket is not backed up. */
-  writeFrame(frame: string | Uint8Array, bytes: number): boolean {
-    const conn = this.#conn;
-    if (!this.#sessionOpen || !conn || !this.flow.canWrite() || !conn.send(frame)) return false;
-    this.counters.bytesOut += bytes;
-    this.counters.framesOut++;
-    return true;
-  }
-
-  /** Before sending after a long idle, ask whether the link is still there (issue 4). */
-  probeIfIdle(): void {
-    if (this.#sessionOpen && this.heartbeat.silentFor() >= this.heartbeat.settings.interval) {
-      this.heartbeat.probe();
-    }
-  }
-
-  #sendRaw(env: ClientEnvelope): void {
-    const frame = encode(env);
-    if (this.#conn?.send(frame)) {
-      this.counters.bytesOut += frameSize(frame);
-      this.counters.framesOut++;
-    }
-  }
+  // ------------------------------------------------------------------ waiting
 
   /** Resolves once a session is open; rejects with `CLOSED` on close. */
-  ready(): Promise<void> {
-    if (this.#closeError) return Promise.reject(this.closedError());
-    if (this.#sessionOpen) return Promise.resolve();
+  _ready(): Promise<void> {
+    if (this._closeError) return Promise.reject(this._closedError());
+    if (this._sessionOpen) return Promise.resolve();
     return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
-  }
-
-  /** Resolves once there is room; rejects with `CLOSED` on close. */
-  waitForRoom(): Promise<void> {
-    if (this.#closeError) return Promise.reject(this.closedError());
-    return this.flow.waitForRoom();
   }
 
   // ------------------------------------------------------------------ teardown
 
   /** The error operations reject with after close (its cause: what closed the client). */
-  closedError(): AckwireClientError {
-    const cause = this.#closeError;
+  _closedError(): AckwireClientError {
+    const cause = this._closeError;
     if (!cause || cause.code === 'CLOSED') return clientError('CLOSED', 'client closed');
     return clientError('CLOSED', `client closed: ${cause.message}`, { cause });
   }
 
-  #fail(error: AckwireClientError, reason: StateReason, code?: number): void {
-    this.#emit('error', error);
-    void this.shutdown(error, reason, code);
+  #fail(error: AckwireClientError, reason: StateReason = 'fatal-close', code?: number): void {
+    this._emit('error', error);
+    void this._shutdown(error, reason, code);
   }
 
   /**
-   * The one teardown path: state `closed`, every timer and listener cleared, every pending
+   * The one teardown path: state `closed`, the timer and every listener cleared, every pending
    * promise settled with `CLOSED`, the socket closed cleanly.
    */
-  shutdown(error: AckwireClientError, reason: StateReason, code?: number): Promise<void> {
-    if (this.#closeError) return Promise.resolve();
-    this.#closeError = error;
+  _shutdown(error: AckwireClientError, reason: StateReason, code?: number): Promise<void> {
+    if (this._closeError) return Promise.resolve();
+    this._closeError = error;
     this.#attemptSeq++;
-    const conn = this.#conn;
-    this.#conn = undefined;
-    this.#sessionOpen = false;
-    this.heartbeat.stop();
-    this.#reconnectTimer.stop();
-    this.#connectTimer.stop();
-    this.#receipts.stop();
-    this.flow.close(() => this.closedError());
+    const ws = this._ws;
+    this._ws = undefined;
+    this._sessionOpen = false;
+    const closed = (): AckwireClientError => this._closedError();
+    this._stopAll(closed);
     this.#unwatch();
-    this.machine.setState('closed', reason, code);
-    this.#outbox.rejectAll(() => this.closedError());
-    this.#registry.clear();
-    for (const w of this.#readyWaiters.splice(0)) w.reject(this.closedError());
-    if (!conn) return Promise.resolve();
-    return conn.closeGracefully(CloseCode.NORMAL, 'client closed', CLOSE_WAIT_MS, this.#opts.clock);
+    this.#setState('closed', reason, code);
+    this._outbox._rejectAll(closed);
+    this._registry._clear();
+    for (const w of this.#readyWaiters.splice(0)) w.reject(closed());
+    if (!ws) return Promise.resolve();
+    return closeGracefully(ws, CLOSE_WAIT_MS, this._o.clock);
   }
 }

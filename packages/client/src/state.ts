@@ -1,5 +1,6 @@
 /**
- * The client's connection state: one string union, one transition table, one `setState`.
+ * The client's connection state: one string union, one transition table, one `setState`
+ * (`Session.#setState`, session.ts).
  *
  * - `idle`: constructed with `autoConnect: false`, `connect()` not yet called.
  * - `connecting`: working towards the first session (socket attempts and the waits between them).
@@ -47,35 +48,22 @@ export function canTransition(from: ClientState, to: ClientState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-/** Holds the current state; the only place it changes. @internal */
-export class StateMachine {
-  #current: ClientState;
-
-  readonly #onChange: (change: StateChange) => void;
-
-  constructor(initial: ClientState, onChange: (change: StateChange) => void) {
-    this.#onChange = onChange;
-    this.#current = initial;
+/**
+ * The change from `from` to `next` for the `state` event, or undefined when `next` is the
+ * current state (a no-op). A transition outside {@link TRANSITIONS} throws: it means a logic
+ * error. @internal
+ */
+export function stateChange(
+  from: ClientState,
+  next: ClientState,
+  reason: StateReason,
+  code?: number,
+): StateChange | undefined {
+  if (from === next) return undefined;
+  if (!canTransition(from, next)) {
+    throw new Error(`ackwire client: illegal state transition ${from} -> ${next} (${reason})`);
   }
-
-  get state(): ClientState {
-    return this.#current;
-  }
-
-  /**
-   * Moves to `next` and emits the change. Setting the current state again is a no-op (it
-   * returns false); a transition outside the table throws, because it means a logic error.
-   */
-  setState(next: ClientState, reason: StateReason, code?: number): boolean {
-    const from = this.#current;
-    if (from === next) return false;
-    if (!canTransition(from, next)) {
-      throw new Error(`ackwire client: illegal state transition ${from} -> ${next} (${reason})`);
-    }
-    this.#current = next;
-    const change: StateChange = { from, to: next, reason };
-    if (code !== undefined) change.code = code;
-    this.#onChange(change);
-    return true;
-  }
+  const change: StateChange = { from, to: next, reason };
+  if (code !== undefined) change.code = code;
+  return change;
 }

@@ -9,7 +9,6 @@
  * Events are deduplicated by (topic, epoch, offset), so a replay overlapping live delivery
  * never reaches a handler twice.
  */
-import EventEmitter from 'eventemitter3';
 import type {
   EventEnvelope,
   HelloSubscription,
@@ -17,6 +16,7 @@ import type {
   SubscribeResult,
 } from '@ackwire/protocol';
 import { defer } from './defer.js';
+import { Emitter } from './emitter.js';
 import { ServerError } from './errors.js';
 import type { EventMeta } from './types.js';
 
@@ -63,33 +63,34 @@ interface TopicState {
 /** What the registry needs from the client. @internal */
 export interface RegistryHooks {
   /** True while a session is open (subscribe/unsubscribe go out at once). */
-  isOpen(): boolean;
+  _isOpen(): boolean;
   /** Sends `sub`; resolves with the validated result. */
-  sendSub(topic: string, position: StreamPosition | undefined): Promise<SubscribeResult>;
+  _sendSub(topic: string, position: StreamPosition | undefined): Promise<SubscribeResult>;
   /** Sends `unsub`. */
-  sendUnsub(topic: string): void;
-  /** Reports a throwing handler. */
-  listenerError(error: unknown): void;
+  _sendUnsub(topic: string): void;
+  /** Reports a throwing handler or listener. */
+  _listenerError(error: unknown): void;
 }
 
 /** One `subscribe` call's handle. Undo with `unsubscribe()`. */
 export class Subscription<D = unknown> {
-  readonly #emitter = new EventEmitter<SubscriptionEvents>();
+  /** The topic. */
+  readonly topic: string;
+  /** @internal */
+  readonly _emitter: Emitter<SubscriptionEvents>;
   #removed = false;
   /** @internal */
-  seenFirst = false;
-
+  _seenFirst = false;
   /** @internal */
+  readonly _handler: TopicHandler<D>;
   readonly #registry: SubscriptionRegistry;
 
-  constructor(
-    /** The topic. */
-    readonly topic: string,
-    /** @internal */
-    readonly handler: TopicHandler<D>,
-    registry: SubscriptionRegistry,
-  ) {
+  /** @internal Subscriptions are made by `client.subscribe`. */
+  constructor(topic: string, handler: TopicHandler<D>, registry: SubscriptionRegistry) {
+    this.topic = topic;
+    this._handler = handler;
     this.#registry = registry;
+    this._emitter = new Emitter<SubscriptionEvents>((e) => registry._hooks._listenerError(e));
   }
 
   /** True until `unsubscribe()` (or a server refusal). */
@@ -99,30 +100,19 @@ export class Subscription<D = unknown> {
 
   /** Listens to `subscribed`, `gap` or `error`; returns the undo. */
   on<E extends keyof SubscriptionEvents>(event: E, listener: SubscriptionEvents[E]): () => void {
-    this.#emitter.on(event, listener as never);
-    return () => {
-      this.#emitter.off(event, listener as never);
-    };
+    return this._emitter.on(event, listener);
   }
 
   /** Stops delivery to this handler; the server subscription goes when the last handle does. Idempotent. */
   unsubscribe(): void {
     if (this.#removed) return;
     this.#removed = true;
-    this.#registry.remove(this);
-    this.#emitter.removeAllListeners();
+    this.#registry._remove(this);
+    this._emitter.clear();
   }
 
   /** @internal */
-  emit<E extends keyof SubscriptionEvents>(
-    event: E,
-    ...args: Parameters<SubscriptionEvents[E]>
-  ): void {
-    (this.#emitter.emit as (e: E, ...a: unknown[]) => boolean)(event, ...args);
-  }
-
-  /** @internal */
-  markRemoved(): void {
+  _markRemoved(): void {
     this.#removed = true;
   }
 }
@@ -131,26 +121,26 @@ export class Subscription<D = unknown> {
 export class SubscriptionRegistry {
   readonly #topics = new Map<string, TopicState>();
 
-  readonly #hooks: RegistryHooks;
+  readonly _hooks: RegistryHooks;
 
   constructor(hooks: RegistryHooks) {
-    this.#hooks = hooks;
+    this._hooks = hooks;
   }
 
   /** Topics with at least one subscription. */
-  get size(): number {
+  get _size(): number {
     return this.#topics.size;
   }
 
   /** Adds a handler; makes the server subscription when it is the topic's first. */
-  add<D>(topic: string, handler: TopicHandler<D>): Subscription<D> {
+  _add<D>(topic: string, handler: TopicHandler<D>): Subscription<D> {
     const sub = new Subscription<D>(topic, handler, this);
     let state = this.#topics.get(topic);
     if (!state) {
       state = { topic, subs: new Set(), position: undefined };
       this.#topics.set(topic, state);
       state.subs.add(sub);
-      if (this.#hooks.isOpen()) this.#subscribeNow(state);
+      if (this._hooks._isOpen()) this.#subscribeNow(state);
     } else {
       state.subs.add(sub);
       const position = state.position;
@@ -166,16 +156,16 @@ export class SubscriptionRegistry {
   }
 
   /** Removes a handle; sends `unsub` once, when it was the topic's last. */
-  remove(sub: Subscription<never>): void {
+  _remove(sub: Subscription<never>): void {
     const state = this.#topics.get(sub.topic);
     if (!state || !state.subs.delete(sub)) return;
     if (state.subs.size > 0) return;
     this.#topics.delete(sub.topic);
-    if (this.#hooks.isOpen()) this.#hooks.sendUnsub(sub.topic);
+    if (this._hooks._isOpen()) this._hooks._sendUnsub(sub.topic);
   }
 
   /** `hello.subs`: every topic, with its position when known. */
-  helloSubs(): HelloSubscription[] {
+  _helloSubs(): HelloSubscription[] {
     return [...this.#topics.values()].map((s) =>
       s.position
         ? { topic: s.topic, epoch: s.position.epoch, offset: s.position.offset }
@@ -184,7 +174,7 @@ export class SubscriptionRegistry {
   }
 
   /** Applies `welcome.subs` (answers to `hello.subs`, in order). */
-  applyWelcome(
+  _applyWelcome(
     sent: readonly HelloSubscription[],
     results: readonly SubscribeResult[] | undefined,
   ): void {
@@ -202,7 +192,7 @@ export class SubscriptionRegistry {
   }
 
   /** Delivers one event to every handler of its topic, once. */
-  deliver(event: EventEnvelope): void {
+  _deliver(event: EventEnvelope): void {
     const state = this.#topics.get(event.topic);
     if (!state) return; // unsubscribed; the server has not processed our unsub yet
     const pos = state.position;
@@ -212,7 +202,12 @@ export class SubscriptionRegistry {
       if (event.offset > pos.offset + 1) {
         const current = { epoch: pos.epoch, offset: event.offset - 1 };
         for (const sub of state.subs)
-          sub.emit('gap', { topic: state.topic, previous: { ...pos }, current, cause: 'skip' });
+          sub._emitter.emit('gap', {
+            topic: state.topic,
+            previous: { ...pos },
+            current,
+            cause: 'skip',
+          });
       }
     }
     state.position = { epoch: event.epoch, offset: event.offset };
@@ -225,21 +220,21 @@ export class SubscriptionRegistry {
     for (const sub of [...state.subs]) {
       if (!sub.active) continue;
       try {
-        (sub.handler as TopicHandler)(event.data, meta);
+        (sub._handler as TopicHandler)(event.data, meta);
       } catch (error) {
-        this.#hooks.listenerError(error);
+        this._hooks._listenerError(error);
       }
     }
   }
 
   /** Drops everything (client closed). */
-  clear(): void {
-    for (const state of this.#topics.values()) for (const sub of state.subs) sub.markRemoved();
+  _clear(): void {
+    for (const state of this.#topics.values()) for (const sub of state.subs) sub._markRemoved();
     this.#topics.clear();
   }
 
   #subscribeNow(state: TopicState): void {
-    this.#hooks.sendSub(state.topic, state.position).then(
+    this._hooks._sendSub(state.topic, state.position).then(
       (result) => {
         if (this.#topics.get(state.topic) === state) this.#apply(state, result);
       },
@@ -263,7 +258,7 @@ export class SubscriptionRegistry {
     const gap = previous !== undefined && !result.recovered;
     for (const sub of [...state.subs]) {
       if (gap) {
-        sub.emit('gap', {
+        sub._emitter.emit('gap', {
           topic: state.topic,
           previous: { ...previous },
           current,
@@ -280,9 +275,9 @@ export class SubscriptionRegistry {
     pos: StreamPosition,
     recovered: boolean,
   ): void {
-    const initial = !sub.seenFirst;
-    sub.seenFirst = true;
-    sub.emit('subscribed', {
+    const initial = !sub._seenFirst;
+    sub._seenFirst = true;
+    sub._emitter.emit('subscribed', {
       topic,
       recovered: initial ? false : recovered,
       initial,
@@ -294,8 +289,8 @@ export class SubscriptionRegistry {
   #refuse(state: TopicState, error: Error): void {
     this.#topics.delete(state.topic);
     for (const sub of state.subs) {
-      sub.markRemoved();
-      sub.emit('error', error);
+      sub._markRemoved();
+      sub._emitter.emit('error', error);
     }
   }
 }

@@ -30,66 +30,70 @@ describe('outbox properties', () => {
           let connection: number[] = [];
           const inFlight = new Set<number>();
           const outbox = new Outbox(
-            clock,
             {
+              clock,
               maxQueue: 20,
               maxQueueBytes: 1 << 20,
               overflow: 'drop-oldest',
               maxAttempts: Infinity,
+              maxInFlight: window,
+              maxMessageBytes: 65_536,
             },
             {
-              write: (e) => {
+              _write: (e) => {
                 // Window rule (§3): never an id at or beyond floor + window.
-                expect(e.id).toBeLessThan(outbox.floor + window);
+                expect(e._id).toBeLessThan(outbox._floor() + window);
                 // Each connection sees ids in increasing order.
                 if (connection.length > 0)
-                  expect(e.id).toBeGreaterThan(connection[connection.length - 1]!);
-                connection.push(e.id);
-                inFlight.add(e.id);
+                  expect(e._id).toBeGreaterThan(connection[connection.length - 1]!);
+                connection.push(e._id);
+                inFlight.add(e._id);
                 return true;
               },
-              settled: () => {},
+              _settled: () => {},
             },
-            window,
-            65_536,
           );
           const count = (id: number) => settled.set(id, (settled.get(id) ?? 0) + 1);
           let sent = 0;
           for (const o of ops) {
             if (o.k === 'send') {
-              const id = outbox.peekId();
+              const id = outbox._peekId();
               const entry: OutboxEntry = {
-                id,
-                kind: 'msg',
-                frame: 'x',
-                bytes: 1,
-                createdAt: clock.now(),
-                deadline: clock.now() + 60_000,
-                attempts: 0,
-                writtenAt: undefined,
-                resolve: () => count(id),
-                reject: () => count(id),
+                _id: id,
+                _kind: 'msg',
+                _frame: 'x',
+                _bytes: 1,
+                _createdAt: clock.now(),
+                _deadline: clock.now() + 60_000,
+                _attempts: 0,
+                _writtenAt: undefined,
+                _resolve: () => count(id),
+                _reject: () => count(id),
               };
-              outbox.add(entry);
+              outbox._add(entry);
               sent++;
-            } else if (o.k === 'flush') outbox.flush();
+            } else if (o.k === 'flush') outbox._flush();
             else if (o.k === 'ack') {
               const ids = [...inFlight];
               const id = ids[o.pick % Math.max(1, ids.length)];
               if (id !== undefined) {
                 inFlight.delete(id);
-                outbox.settle(id, { ok: true, data: undefined });
+                outbox._settle(id, undefined);
               }
             } else if (o.k === 'reconnect') {
-              outbox.requeueInFlight();
+              outbox._requeueInFlight();
               inFlight.clear();
               connection = [];
-            } else clock.advance(o.ms);
+            } else {
+              // The session's one timer checks deadlines when it fires.
+              clock.advance(o.ms);
+              outbox._expire(clock.now());
+            }
           }
-          outbox.rejectAll(() => Object.assign(new Error('closed'), { code: 'CLOSED' }) as never);
+          outbox._rejectAll(() => Object.assign(new Error('closed'), { code: 'CLOSED' }) as never);
           expect(settled.size).toBe(sent);
           for (const n of settled.values()) expect(n).toBe(1);
-          expect(clock.timerCount).toBe(0);
+          expect(outbox._bytes).toBe(0);
         },
       ),
       { numRuns: 300 },

@@ -13,13 +13,13 @@ function setup(open = true) {
   const errors: unknown[] = [];
   const state = { open };
   const registry = new SubscriptionRegistry({
-    isOpen: () => state.open,
-    sendSub: (topic, position) =>
+    _isOpen: () => state.open,
+    _sendSub: (topic, position) =>
       new Promise((resolve, reject) =>
         subs.push({ topic, position, answer: resolve, fail: reject }),
       ),
-    sendUnsub: (topic) => unsubs.push(topic),
-    listenerError: (e) => errors.push(e),
+    _sendUnsub: (topic) => unsubs.push(topic),
+    _listenerError: (e) => errors.push(e),
   });
   return { registry, subs, unsubs, errors, state };
 }
@@ -56,23 +56,23 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 describe('subscription registry', () => {
   it('makes one server subscription for two handlers on one topic, and one unsub for the last', async () => {
     const { registry, subs, unsubs } = setup();
-    const a = registry.add('room:1', () => {});
-    const b = registry.add('room:1', () => {});
+    const a = registry._add('room:1', () => {});
+    const b = registry._add('room:1', () => {});
     expect(subs).toHaveLength(1);
     a.unsubscribe();
     a.unsubscribe();
     expect(unsubs).toEqual([]);
     b.unsubscribe();
     expect(unsubs).toEqual(['room:1']);
-    expect(registry.size).toBe(0);
+    expect(registry._size).toBe(0);
   });
 
   it('announces subscribed (initial) to every handle and then delivers each event once', async () => {
     const { registry, subs } = setup();
     const h1 = vi.fn();
     const h2 = vi.fn();
-    const a = registry.add('room:1', h1);
-    const b = registry.add('room:1', h2);
+    const a = registry._add('room:1', h1);
+    const b = registry._add('room:1', h2);
     const info: SubscribedInfo[] = [];
     a.on('subscribed', (i) => info.push(i));
     b.on('subscribed', (i) => info.push(i));
@@ -82,7 +82,7 @@ describe('subscription registry', () => {
       { topic: 'room:1', recovered: false, initial: true, epoch: 'e1', offset: 5 },
       { topic: 'room:1', recovered: false, initial: true, epoch: 'e1', offset: 5 },
     ]);
-    registry.deliver(ev(6, 'x'));
+    registry._deliver(ev(6, 'x'));
     expect(h1).toHaveBeenCalledWith('x', {
       topic: 'room:1',
       epoch: 'e1',
@@ -95,24 +95,24 @@ describe('subscription registry', () => {
   it('drops duplicates by (topic, epoch, offset), so a replay overlapping live never repeats', async () => {
     const { registry, subs } = setup();
     const seen: number[] = [];
-    registry.add('room:1', (_d, m) => seen.push(m.offset));
+    registry._add('room:1', (_d, m) => seen.push(m.offset));
     subs[0]!.answer(ok(0, false));
     await flush();
-    for (const o of [1, 2, 3, 2, 3, 4, 1, 5]) registry.deliver(ev(o));
-    registry.deliver(ev(6, 6, 'other-epoch'));
+    for (const o of [1, 2, 3, 2, 3, 4, 1, 5]) registry._deliver(ev(o));
+    registry._deliver(ev(6, 6, 'other-epoch'));
     expect(seen).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('re-sends every topic with its position in hello.subs and reports recovered resubscribes', async () => {
     const { registry, subs } = setup();
-    const a = registry.add('room:1', () => {});
-    registry.add('room:2', () => {});
+    const a = registry._add('room:1', () => {});
+    registry._add('room:2', () => {});
     subs[0]!.answer(ok(0, false));
     subs[1]!.answer(ok(7, false, 'e2', 'room:2'));
     await flush();
-    registry.deliver(ev(1));
-    registry.deliver(ev(2));
-    const hello = registry.helloSubs();
+    registry._deliver(ev(1));
+    registry._deliver(ev(2));
+    const hello = registry._helloSubs();
     expect(hello).toEqual([
       { topic: 'room:1', epoch: 'e1', offset: 2 },
       { topic: 'room:2', epoch: 'e2', offset: 7 },
@@ -121,30 +121,30 @@ describe('subscription registry', () => {
     const gaps: GapInfo[] = [];
     a.on('subscribed', (i) => info.push(i));
     a.on('gap', (g) => gaps.push(g));
-    registry.applyWelcome(hello, [ok(4, true), ok(7, true, 'e2', 'room:2')]);
+    registry._applyWelcome(hello, [ok(4, true), ok(7, true, 'e2', 'room:2')]);
     expect(info).toEqual([
       { topic: 'room:1', recovered: true, initial: false, epoch: 'e1', offset: 4 },
     ]);
     expect(gaps).toEqual([]);
     // The replay follows: 3 and 4, then live.
     const seen: number[] = [];
-    registry.add('room:1', (_d, m) => seen.push(m.offset));
-    registry.deliver(ev(3));
-    registry.deliver(ev(4));
+    registry._add('room:1', (_d, m) => seen.push(m.offset));
+    registry._deliver(ev(3));
+    registry._deliver(ev(4));
     expect(seen).toEqual([3, 4]);
   });
 
   it('never hides a gap: recovered false on a resubscribe raises subscribed(recovered: false) and gap', async () => {
     const { registry, subs } = setup();
-    const a = registry.add('room:1', () => {});
+    const a = registry._add('room:1', () => {});
     subs[0]!.answer(ok(0, false));
     await flush();
-    registry.deliver(ev(1));
+    registry._deliver(ev(1));
     const info: SubscribedInfo[] = [];
     const gaps: GapInfo[] = [];
     a.on('subscribed', (i) => info.push(i));
     a.on('gap', (g) => gaps.push(g));
-    registry.applyWelcome(registry.helloSubs(), [ok(50, false)]);
+    registry._applyWelcome(registry._helloSubs(), [ok(50, false)]);
     expect(info).toEqual([
       { topic: 'room:1', recovered: false, initial: false, epoch: 'e1', offset: 50 },
     ]);
@@ -156,19 +156,19 @@ describe('subscription registry', () => {
         cause: 'history',
       },
     ]);
-    registry.applyWelcome(registry.helloSubs(), [ok(3, false, 'e9')]);
+    registry._applyWelcome(registry._helloSubs(), [ok(3, false, 'e9')]);
     expect(gaps[1]).toMatchObject({ cause: 'epoch', current: { epoch: 'e9', offset: 3 } });
   });
 
   it('reports a skipped offset as a gap and still delivers', async () => {
     const { registry, subs } = setup();
-    const a = registry.add('room:1', () => {});
+    const a = registry._add('room:1', () => {});
     const gaps: GapInfo[] = [];
     a.on('gap', (g) => gaps.push(g));
     subs[0]!.answer(ok(0, false));
     await flush();
-    registry.deliver(ev(1));
-    registry.deliver(ev(4));
+    registry._deliver(ev(1));
+    registry._deliver(ev(4));
     expect(gaps).toEqual([
       {
         topic: 'room:1',
@@ -181,18 +181,18 @@ describe('subscription registry', () => {
 
   it('removes a refused subscription and reports the server error', async () => {
     const { registry, subs } = setup();
-    const a = registry.add('secret', () => {});
+    const a = registry._add('secret', () => {});
     const errors: Error[] = [];
     a.on('error', (e) => errors.push(e));
     subs[0]!.fail(Object.assign(new Error('not allowed'), { code: 'FORBIDDEN' }));
     await flush();
     expect(errors[0]).toMatchObject({ code: 'FORBIDDEN' });
     expect(a.active).toBe(false);
-    expect(registry.size).toBe(0);
-    const b = registry.add('secret2', () => {});
+    expect(registry._size).toBe(0);
+    const b = registry._add('secret2', () => {});
     const errs2: Error[] = [];
     b.on('error', (e) => errs2.push(e));
-    registry.applyWelcome(
+    registry._applyWelcome(
       [{ topic: 'secret2' }],
       [{ topic: 'secret2', ok: false, error: { code: 'FORBIDDEN', message: 'no' } }],
     );
@@ -202,14 +202,14 @@ describe('subscription registry', () => {
   it('waits for hello when offline and reports throwing handlers without stopping delivery', async () => {
     const { registry, subs, errors, state } = setup(false);
     const good = vi.fn();
-    registry.add('room:1', () => {
+    registry._add('room:1', () => {
       throw new Error('bug');
     });
-    registry.add('room:1', good);
+    registry._add('room:1', good);
     expect(subs).toHaveLength(0);
     state.open = true;
-    registry.applyWelcome(registry.helloSubs(), [ok(0, false)]);
-    registry.deliver(ev(1));
+    registry._applyWelcome(registry._helloSubs(), [ok(0, false)]);
+    registry._deliver(ev(1));
     expect(good).toHaveBeenCalledTimes(1);
     expect(errors).toHaveLength(1);
   });
@@ -217,11 +217,11 @@ describe('subscription registry', () => {
   it('keeps binary payloads untouched', async () => {
     const { registry, subs } = setup();
     let got: unknown;
-    registry.add('bin', (d) => (got = d));
+    registry._add('bin', (d) => (got = d));
     subs[0]!.answer(ok(0, false, 'e1', 'bin'));
     await flush();
     const bytes = new Uint8Array([9, 8, 7]);
-    registry.deliver(ev(1, bytes, 'e1', 'bin'));
+    registry._deliver(ev(1, bytes, 'e1', 'bin'));
     expect(got).toBe(bytes);
   });
 });

@@ -1,13 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { backoffDelay, retryLaterDelay } from '../src/backoff.js';
-import { StateMachine, TRANSITIONS, canTransition, type ClientState } from '../src/state.js';
+import { TRANSITIONS, canTransition, stateChange, type ClientState } from '../src/state.js';
 import { resolveUrl } from '../src/url.js';
 import { resolveOptions, DEFAULT_CLIENT_OPTIONS } from '../src/options.js';
-import { Timer } from '../src/timer.js';
 import { AckwireClientError } from '../src/errors.js';
 import { randomClientId } from '../src/client-id.js';
 import { encodeEnvelope, validatedNames } from '../src/encoding.js';
-import { FakeClock, seededRandom } from './fake-clock.js';
+import { seededRandom } from './fake-clock.js';
 
 describe('backoff', () => {
   const settings = { baseMs: 500, capMs: 10_000 };
@@ -81,33 +80,43 @@ describe('backoff', () => {
 });
 
 describe('state machine', () => {
-  it('emits { from, to, reason } for each allowed transition', () => {
-    const changes: unknown[] = [];
-    const m = new StateMachine('idle', (c) => changes.push(c));
-    m.setState('connecting', 'connect');
-    m.setState('open', 'welcome');
-    m.setState('reconnecting', 'socket-closed', 1006);
-    m.setState('open', 'welcome');
-    m.setState('closed', 'close');
-    expect(changes).toEqual([
-      { from: 'idle', to: 'connecting', reason: 'connect' },
-      { from: 'connecting', to: 'open', reason: 'welcome' },
-      { from: 'open', to: 'reconnecting', reason: 'socket-closed', code: 1006 },
-      { from: 'reconnecting', to: 'open', reason: 'welcome' },
-      { from: 'open', to: 'closed', reason: 'close' },
-    ]);
+  it('describes each allowed transition as { from, to, reason }, with the close code when there is one', () => {
+    expect(stateChange('idle', 'connecting', 'connect')).toEqual({
+      from: 'idle',
+      to: 'connecting',
+      reason: 'connect',
+    });
+    expect(stateChange('connecting', 'open', 'welcome')).toEqual({
+      from: 'connecting',
+      to: 'open',
+      reason: 'welcome',
+    });
+    expect(stateChange('open', 'reconnecting', 'socket-closed', 1006)).toEqual({
+      from: 'open',
+      to: 'reconnecting',
+      reason: 'socket-closed',
+      code: 1006,
+    });
+    expect(stateChange('reconnecting', 'open', 'welcome')).toEqual({
+      from: 'reconnecting',
+      to: 'open',
+      reason: 'welcome',
+    });
+    expect(stateChange('open', 'closed', 'close')).toEqual({
+      from: 'open',
+      to: 'closed',
+      reason: 'close',
+    });
   });
 
   it('ignores a transition to the current state', () => {
-    const fn = vi.fn();
-    const m = new StateMachine('connecting', fn);
-    expect(m.setState('connecting', 'connect')).toBe(false);
-    expect(fn).not.toHaveBeenCalled();
+    expect(stateChange('connecting', 'connecting', 'connect')).toBeUndefined();
   });
 
   it('throws on a transition outside the table', () => {
-    const m = new StateMachine('closed', () => {});
-    expect(() => m.setState('open', 'welcome')).toThrow(/illegal state transition closed -> open/);
+    expect(() => stateChange('closed', 'open', 'welcome')).toThrow(
+      /illegal state transition closed -> open/,
+    );
   });
 
   it('has a table where closed is terminal and every state can close', () => {
@@ -202,37 +211,6 @@ describe('options', () => {
     expect(() => resolveOptions({ maxQueue: 0 })).toThrow(/options.maxQueue/);
     expect(() => resolveOptions({ overflow: 'drop-newest' as never })).toThrow(AckwireClientError);
     expect(() => resolveOptions({ lowWaterMark: 10, highWaterMark: 5 })).toThrow(/lowWaterMark/);
-  });
-});
-
-describe('timer', () => {
-  it('fires once, can be restarted, and stops', () => {
-    const clock = new FakeClock();
-    const fn = vi.fn();
-    const t = new Timer(clock, fn);
-    t.start(100);
-    clock.advance(50);
-    t.start(100);
-    clock.advance(60);
-    expect(fn).not.toHaveBeenCalled();
-    clock.advance(40);
-    expect(fn).toHaveBeenCalledTimes(1);
-    expect(t.active).toBe(false);
-    t.start(10);
-    t.stop();
-    clock.advance(100);
-    expect(fn).toHaveBeenCalledTimes(1);
-    expect(clock.timerCount).toBe(0);
-  });
-
-  it('startIfSooner only moves the deadline earlier', () => {
-    const clock = new FakeClock();
-    const t = new Timer(clock, () => {});
-    t.start(100);
-    t.startIfSooner(200);
-    expect(t.due).toBe(clock.now() + 100);
-    t.startIfSooner(10);
-    expect(t.due).toBe(clock.now() + 10);
   });
 });
 
