@@ -16,7 +16,7 @@ import { encodeEnvelope, validatedNames, type ValidatedNames } from './encoding.
 import { AckwireClientError, clientError } from './errors.js';
 import { Emitter } from './emitter.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
-import { tooLarge, type OutboxEntry, type OutboxKind, type Outbox } from './outbox.js';
+import { tooLarge, type OutboxEntry, type Outbox } from './outbox.js';
 import { defer } from './defer.js';
 import { Session } from './session.js';
 import type { ClientState } from './state.js';
@@ -96,7 +96,7 @@ export class AckwireClient<
       _isOpen: () => this.#session._sessionOpen,
       _sendSub: (topic, position) => this.#sendSub(topic, position),
       _sendUnsub: (topic) => {
-        this.#enqueue('unsub', (id) => ({ k: 'unsub', id, topic }), undefined, topic).catch(
+        this.#enqueue({ k: 'unsub', id: 0, topic }, undefined, undefined, topic).catch(
           (e: unknown) => this.#report(e),
         );
       },
@@ -177,12 +177,9 @@ export class AckwireClient<
     ...args: DataArgs<DataOf<M[K]>>
   ): Promise<Receipt<ResultOf<M[K]>>> {
     const [data, options] = args as [unknown, SendOptions | undefined];
-    return this.#enqueue(
-      'msg',
-      (id) =>
-        data === undefined ? { k: 'msg', id, type } : { k: 'msg', id, type, data: data as Payload },
-      options?.timeoutMs,
-    ) as Promise<Receipt<ResultOf<M[K]>>>;
+    return this.#enqueue({ k: 'msg', id: 0, type }, data, options?.timeoutMs) as Promise<
+      Receipt<ResultOf<M[K]>>
+    >;
   }
 
   /**
@@ -220,14 +217,9 @@ export class AckwireClient<
     data: T[K],
     options?: SendOptions,
   ): Promise<StreamPosition> {
-    return this.#enqueue(
-      'pub',
-      (id) =>
-        data === undefined
-          ? { k: 'pub', id, topic }
-          : { k: 'pub', id, topic, data: data as Payload },
-      options?.timeoutMs,
-    ).then((r) => r.data as StreamPosition);
+    return this.#enqueue({ k: 'pub', id: 0, topic }, data, options?.timeoutMs).then(
+      (r) => r.data as StreamPosition,
+    );
   }
 
   /** Sends a push to every other connected client; resolves with how many it reached. */
@@ -236,14 +228,9 @@ export class AckwireClient<
     data: P[K],
     options?: SendOptions,
   ): Promise<{ count: number }> {
-    return this.#enqueue(
-      'bcast',
-      (id) =>
-        data === undefined
-          ? { k: 'bcast', id, type }
-          : { k: 'bcast', id, type, data: data as Payload },
-      options?.timeoutMs,
-    ).then((r) => r.data as { count: number });
+    return this.#enqueue({ k: 'bcast', id: 0, type }, data, options?.timeoutMs).then(
+      (r) => r.data as { count: number },
+    );
   }
 
   /** Sends a push to one client by its id; rejects with `UNKNOWN_CLIENT` when it is not connected. */
@@ -253,14 +240,9 @@ export class AckwireClient<
     data: P[K],
     options?: SendOptions,
   ): Promise<void> {
-    return this.#enqueue(
-      'to',
-      (id) =>
-        data === undefined
-          ? { k: 'to', id, cid: clientId, type }
-          : { k: 'to', id, cid: clientId, type, data: data as Payload },
-      options?.timeoutMs,
-    ).then(() => undefined);
+    return this.#enqueue({ k: 'to', id: 0, cid: clientId, type }, data, options?.timeoutMs).then(
+      () => undefined,
+    );
   }
 
   /**
@@ -298,9 +280,13 @@ export class AckwireClient<
 
   // ------------------------------------------------------------------ internals
 
+  /**
+   * Admits one id-carrying message: `env` is fresh, with a placeholder id; it gets the next id
+   * and `data` (when defined) here, then is validated and encoded once.
+   */
   #enqueue(
-    kind: OutboxKind,
-    build: (id: number) => ClientEnvelope,
+    env: IdEnvelope,
+    data: unknown,
     timeoutMs: number | undefined,
     topic?: string,
   ): Promise<Receipt> {
@@ -312,10 +298,11 @@ export class AckwireClient<
     }
     const session = this.#session;
     const outbox = this.#outbox;
-    const id = outbox._peekId();
+    const id = (env.id = outbox._peekId());
+    if (data !== undefined) (env as { data?: Payload }).data = data as Payload;
     let encoded;
     try {
-      encoded = encodeEnvelope(build(id), this.#opts, this.#validatedNames);
+      encoded = encodeEnvelope(env, this.#opts, this.#validatedNames);
     } catch (error) {
       return Promise.reject(toError(error));
     }
@@ -333,7 +320,7 @@ export class AckwireClient<
       // the send path allocates no closure per message beyond this executor.
       const entry: OutboxEntry = {
         _id: id,
-        _kind: kind,
+        _kind: env.k,
         _frame: encoded.frame,
         _bytes: encoded.bytes,
         _createdAt: now,
@@ -358,11 +345,10 @@ export class AckwireClient<
   }
 
   #sendSub(topic: string, position: StreamPosition | undefined): Promise<SubscribeResult> {
-    const build = (id: number): ClientEnvelope =>
-      position
-        ? { k: 'sub', id, topic, epoch: position.epoch, offset: position.offset }
-        : { k: 'sub', id, topic };
-    return this.#enqueue('sub', build, undefined, topic).then(({ data }) => {
+    const env: IdEnvelope = position
+      ? { k: 'sub', id: 0, topic, epoch: position.epoch, offset: position.offset }
+      : { k: 'sub', id: 0, topic };
+    return this.#enqueue(env, undefined, undefined, topic).then(({ data }) => {
       try {
         return validateSubscribeResult(data, this.#opts.decodeLimits);
       } catch (cause) {
@@ -388,6 +374,9 @@ export class AckwireClient<
     this.#emitter.emit('error', clientError('LISTENER_ERROR', message, { cause }));
   }
 }
+
+/** The envelopes that carry an id and travel through the outbox. */
+type IdEnvelope = Extract<ClientEnvelope, { id: number }>;
 
 function toError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
