@@ -10,12 +10,12 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Budgets in bytes, brotli-compressed: a little over today's sizes (UMD 10,921 B, ESM import
- * 10,856 B), so growth fails CI. socket.io-client's browser bundle is about 11.9 KB measured the
+ * Budgets in bytes, brotli-compressed: a little over today's sizes (UMD 10,884 B, ESM import
+ * 10,820 B), so growth fails CI. socket.io-client's browser bundle is about 11.9 KB measured the
  * same way; ours is under it, not yet "well under" (issue 6), and the goal of half of it
  * (5,940 B, issue 7) is not met yet.
  */
-export const BUDGETS = Object.freeze({ umdMin: 11 * 1024, esmImport: 11 * 1024 });
+export const BUDGETS = Object.freeze({ umdMin: 10.75 * 1024, esmImport: 10.75 * 1024 });
 
 export function measure(bytes) {
   const buf = Buffer.from(bytes);

@@ -54,10 +54,11 @@ export interface SubscriptionEvents {
 /** A topic event handler. */
 export type TopicHandler<D = unknown> = (data: D, meta: EventMeta) => void;
 
+/** One topic's handles and the position the client holds (its last delivered event). */
 interface TopicState {
-  readonly topic: string;
-  readonly subs: Set<Subscription<never>>;
-  position: StreamPosition | undefined;
+  readonly _topic: string;
+  readonly _subs: Set<Subscription<never>>;
+  _position: StreamPosition | undefined;
 }
 
 /** What the registry needs from the client. @internal */
@@ -137,13 +138,13 @@ export class SubscriptionRegistry {
     const sub = new Subscription<D>(topic, handler, this);
     let state = this.#topics.get(topic);
     if (!state) {
-      state = { topic, subs: new Set(), position: undefined };
+      state = { _topic: topic, _subs: new Set(), _position: undefined };
       this.#topics.set(topic, state);
-      state.subs.add(sub);
+      state._subs.add(sub);
       if (this._hooks._isOpen()) this.#subscribeNow(state);
     } else {
-      state.subs.add(sub);
-      const position = state.position;
+      state._subs.add(sub);
+      const position = state._position;
       if (position) {
         // The server subscription already exists: this handle is live from the next event.
         defer(() => {
@@ -158,8 +159,8 @@ export class SubscriptionRegistry {
   /** Removes a handle; sends `unsub` once, when it was the topic's last. */
   _remove(sub: Subscription<never>): void {
     const state = this.#topics.get(sub.topic);
-    if (!state || !state.subs.delete(sub)) return;
-    if (state.subs.size > 0) return;
+    if (!state || !state._subs.delete(sub)) return;
+    if (state._subs.size > 0) return;
     this.#topics.delete(sub.topic);
     if (this._hooks._isOpen()) this._hooks._sendUnsub(sub.topic);
   }
@@ -167,9 +168,9 @@ export class SubscriptionRegistry {
   /** `hello.subs`: every topic, with its position when known. */
   _helloSubs(): HelloSubscription[] {
     return [...this.#topics.values()].map((s) =>
-      s.position
-        ? { topic: s.topic, epoch: s.position.epoch, offset: s.position.offset }
-        : { topic: s.topic },
+      s._position
+        ? { topic: s._topic, epoch: s._position.epoch, offset: s._position.offset }
+        : { topic: s._topic },
     );
   }
 
@@ -187,7 +188,7 @@ export class SubscriptionRegistry {
     });
     // Topics added while the hello was in flight were not in it.
     for (const state of this.#topics.values()) {
-      if (!sent.some((h) => h.topic === state.topic)) this.#subscribeNow(state);
+      if (!sent.some((h) => h.topic === state._topic)) this.#subscribeNow(state);
     }
   }
 
@@ -195,29 +196,29 @@ export class SubscriptionRegistry {
   _deliver(event: EventEnvelope): void {
     const state = this.#topics.get(event.topic);
     if (!state) return; // unsubscribed; the server has not processed our unsub yet
-    const pos = state.position;
+    const pos = state._position;
     if (pos) {
       if (event.epoch !== pos.epoch) return; // stale epoch: a resubscribe moved us on
       if (event.offset <= pos.offset) return; // duplicate (replay overlapping live)
       if (event.offset > pos.offset + 1) {
         const current = { epoch: pos.epoch, offset: event.offset - 1 };
-        for (const sub of state.subs)
+        for (const sub of state._subs)
           sub._emitter.emit('gap', {
-            topic: state.topic,
+            topic: state._topic,
             previous: { ...pos },
             current,
             cause: 'skip',
           });
       }
     }
-    state.position = { epoch: event.epoch, offset: event.offset };
+    state._position = { epoch: event.epoch, offset: event.offset };
     const meta: EventMeta = {
       topic: event.topic,
       epoch: event.epoch,
       offset: event.offset,
       publishedAt: event.ts,
     };
-    for (const sub of [...state.subs]) {
+    for (const sub of [...state._subs]) {
       if (!sub.active) continue;
       try {
         (sub._handler as TopicHandler)(event.data, meta);
@@ -229,17 +230,17 @@ export class SubscriptionRegistry {
 
   /** Drops everything (client closed). */
   _clear(): void {
-    for (const state of this.#topics.values()) for (const sub of state.subs) sub._markRemoved();
+    for (const state of this.#topics.values()) for (const sub of state._subs) sub._markRemoved();
     this.#topics.clear();
   }
 
   #subscribeNow(state: TopicState): void {
-    this._hooks._sendSub(state.topic, state.position).then(
+    this._hooks._sendSub(state._topic, state._position).then(
       (result) => {
-        if (this.#topics.get(state.topic) === state) this.#apply(state, result);
+        if (this.#topics.get(state._topic) === state) this.#apply(state, result);
       },
       (error: unknown) => {
-        if (this.#topics.get(state.topic) !== state) return;
+        if (this.#topics.get(state._topic) !== state) return;
         // Lost with the connection: the next hello carries the topic, nothing to report.
         if ((error as { code?: string }).code === 'CLOSED') return;
         this.#refuse(state, error instanceof Error ? error : new Error(String(error)));
@@ -252,20 +253,20 @@ export class SubscriptionRegistry {
       this.#refuse(state, new ServerError(result.error.code, result.error.message));
       return;
     }
-    const previous = state.position;
+    const previous = state._position;
     const current = { epoch: result.epoch, offset: result.offset };
-    if (!result.recovered || !previous) state.position = current;
+    if (!result.recovered || !previous) state._position = current;
     const gap = previous !== undefined && !result.recovered;
-    for (const sub of [...state.subs]) {
+    for (const sub of [...state._subs]) {
       if (gap) {
         sub._emitter.emit('gap', {
-          topic: state.topic,
+          topic: state._topic,
           previous: { ...previous },
           current,
           cause: previous.epoch === result.epoch ? 'history' : 'epoch',
         });
       }
-      this.#announce(sub, state.topic, current, result.recovered);
+      this.#announce(sub, state._topic, current, result.recovered);
     }
   }
 
@@ -287,8 +288,8 @@ export class SubscriptionRegistry {
   }
 
   #refuse(state: TopicState, error: Error): void {
-    this.#topics.delete(state.topic);
-    for (const sub of state.subs) {
+    this.#topics.delete(state._topic);
+    for (const sub of state._subs) {
       sub._markRemoved();
       sub._emitter.emit('error', error);
     }
