@@ -1,8 +1,9 @@
-// @ackwire/client builds: ESM and CJS (the protocol external) with bundled .d.ts, plus a
-// self-contained UMD for <script> tags (global `Ackwire`, protocol inside). Internal members
-// (named `_x`, marked `@internal`) are renamed in all of them with one shared cache, and left
-// out of the .d.ts (scripts/rollup-lib.mjs).
+// @ackwire/client builds: ESM and CJS (dependencies external: the protocol and eventemitter3) with
+// bundled .d.ts, plus a self-contained UMD for <script> tags (global `Ackwire`, protocol and
+// eventemitter3 inside). Internal members (named `_x`, marked `@internal`) are renamed in all of
+// them with one shared cache, and left out of the .d.ts (scripts/rollup-lib.mjs).
 import { readFileSync } from 'node:fs';
+import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -19,6 +20,8 @@ const umd = {
   plugins: [
     // Resolve workspace packages to their built ESM (pnpm builds @ackwire/protocol first).
     nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] }),
+    // eventemitter3 ships CommonJS behind its ESM wrapper.
+    commonjs(),
     typescript({
       tsconfig: `${dir}/tsconfig.build.json`,
       declaration: false,

@@ -149,12 +149,12 @@ export class AckwireClient<
 
   /** Listens to an event; returns the undo. */
   on<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): () => void {
-    return this.#emitter.on(event, listener as ClientEvents[E]);
+    return this.#emitter._on(event, listener as ClientEvents[E]);
   }
 
   /** Listens to one occurrence of an event; returns the undo. */
   once<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): () => void {
-    const undo = this.#emitter.on(event, (...args: unknown[]) => {
+    const undo = this.#emitter._on(event, (...args: unknown[]) => {
       undo();
       (listener as (...a: unknown[]) => void)(...args);
     });
@@ -163,7 +163,7 @@ export class AckwireClient<
 
   /** Removes a listener added with `on`. */
   off<E extends keyof ClientEvents<P>>(event: E, listener: ClientEvents<P>[E]): void {
-    this.#emitter.off(event, listener as ClientEvents[E]);
+    this.#emitter.off(event, listener as (...a: unknown[]) => void);
   }
 
   /**
@@ -365,13 +365,13 @@ export class AckwireClient<
 
   #report(error: unknown): void {
     if (error instanceof AckwireClientError && error.code === 'CLOSED') return;
-    if (error instanceof Error) this.#emitter.emit('error', error as AckwireClientError);
+    if (error instanceof Error) this.#emitter._emit('error', error as AckwireClientError);
   }
 
   /** Reports an app listener (event or topic handler) that threw, as a `LISTENER_ERROR`. */
   #listenerError(cause: unknown): void {
     const message = `listener threw: ${String(cause)}`;
-    this.#emitter.emit('error', clientError('LISTENER_ERROR', message, { cause }));
+    this.#emitter._emit('error', clientError('LISTENER_ERROR', message, { cause }));
   }
 }
 

@@ -125,7 +125,7 @@ export abstract class Link implements OutboxHost {
 
   /** Typed emit of the client's events. */
   _emit<E extends keyof ClientEvents>(event: E, ...args: ArgsOf<ClientEvents, E>): void {
-    this._emitter.emit(event, ...args);
+    this._emitter._emit(event, ...args);
   }
 
   // ------------------------------------------------------------------ the one timer

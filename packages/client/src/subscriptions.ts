@@ -101,7 +101,7 @@ export class Subscription<D = unknown> {
 
   /** Listens to `subscribed`, `gap` or `error`; returns the undo. */
   on<E extends keyof SubscriptionEvents>(event: E, listener: SubscriptionEvents[E]): () => void {
-    return this._emitter.on(event, listener);
+    return this._emitter._on(event, listener);
   }
 
   /** Stops delivery to this handler; the server subscription goes when the last handle does. Idempotent. */
@@ -109,7 +109,7 @@ export class Subscription<D = unknown> {
     if (this.#removed) return;
     this.#removed = true;
     this.#registry._remove(this);
-    this._emitter.clear();
+    this._emitter.removeAllListeners();
   }
 
   /** @internal */
@@ -203,7 +203,7 @@ export class SubscriptionRegistry {
       if (event.offset > pos.offset + 1) {
         const current = { epoch: pos.epoch, offset: event.offset - 1 };
         for (const sub of state._subs)
-          sub._emitter.emit('gap', {
+          sub._emitter._emit('gap', {
             topic: state._topic,
             previous: { ...pos },
             current,
@@ -259,7 +259,7 @@ export class SubscriptionRegistry {
     const gap = previous !== undefined && !result.recovered;
     for (const sub of [...state._subs]) {
       if (gap) {
-        sub._emitter.emit('gap', {
+        sub._emitter._emit('gap', {
           topic: state._topic,
           previous: { ...previous },
           current,
@@ -278,7 +278,7 @@ export class SubscriptionRegistry {
   ): void {
     const initial = !sub._seenFirst;
     sub._seenFirst = true;
-    sub._emitter.emit('subscribed', {
+    sub._emitter._emit('subscribed', {
       topic,
       recovered: initial ? false : recovered,
       initial,
@@ -291,7 +291,7 @@ export class SubscriptionRegistry {
     this.#topics.delete(state._topic);
     for (const sub of state._subs) {
       sub._markRemoved();
-      sub._emitter.emit('error', error);
+      sub._emitter._emit('error', error);
     }
   }
 }
