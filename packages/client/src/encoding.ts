@@ -6,8 +6,11 @@ import {
   encode,
   ProtocolError,
   utf8Length,
-  validateEnvelope,
+  validateClientId,
+  validateTopic,
+  validateTypeName,
   type ClientEnvelope,
+  type ProtocolLimits,
 } from '@ackwire/protocol';
 import { clientError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -45,56 +48,46 @@ export function validatedNames(): ValidatedNames {
 /** Most names remembered per set before it is cleared. */
 const MAX_VALIDATED_NAMES = 1024;
 
+/** Remembers `name` in `set` after it passed its validator; clears a full set first. */
+function remember(set: Set<unknown>, name: string): void {
+  if (set.size >= MAX_VALIDATED_NAMES) set.clear();
+  set.add(name);
+}
+
 /**
- * True when every user-supplied name of `env` already passed the validator, so it may be
- * skipped; `remember` adds the names after a pass. Only frequent kinds take this path (`sub`,
- * `unsub`, `hello` and the rest are always validated in full). The client builds the other
- * fields itself: a fresh uint `id`, and `data`, which the validator passes through unchecked
- * (the codec checks it). A non-string is never in a set: only names that passed are added.
- * Checked without allocating: this runs on every send.
+ * Checks the names of an envelope the client built: the type name, topic and client id an
+ * application handed in, each with the protocol's rule for it (the rules `validateEnvelope`
+ * applies, with the same field names and messages, e.g. `msg.type`). Every other field is the
+ * client's own: a fresh uint `id`, a resume position taken from a validated server frame, and
+ * `data`, which the validator passes through unchecked (the codec checks it). So the client
+ * ships no table of what clients send. A name that passed once is remembered in `known` and not
+ * checked again: steady traffic skips the rules. Checked without allocating on that path.
  */
-function namesKnown(env: ClientEnvelope, known: ValidatedNames, remember: boolean): boolean {
-  switch (env.k) {
-    case 'msg':
-    case 'vol':
-    case 'bcast':
-      return check(known.types, env.type, remember);
-    case 'pub':
-      return check(known.topics, env.topic, remember);
-    case 'to':
-      // When remembering, the first check returns true, so both names are added.
-      return check(known.cids, env.cid, remember) && check(known.types, env.type, remember);
-    default:
-      return false;
+function checkNames(env: ClientEnvelope, limits: ProtocolLimits, known: ValidatedNames): void {
+  const k = env.k;
+  if (k === 'to' && !known.cids.has(env.cid)) {
+    remember(known.cids, validateClientId(env.cid, 'to.cid'));
   }
-}
-
-function check(set: Set<unknown>, name: unknown, remember: boolean): boolean {
-  if (remember) {
-    if (set.size >= MAX_VALIDATED_NAMES) set.clear();
-    set.add(name);
-    return true;
+  if ('type' in env && !known.types.has(env.type)) {
+    remember(known.types, validateTypeName(env.type, limits, `${k}.type`));
   }
-  return set.has(name);
+  if ('topic' in env && !known.topics.has(env.topic)) {
+    remember(known.topics, validateTopic(env.topic, limits, `${k}.topic`));
+  }
 }
 
 /**
- * Validates an outgoing envelope with the protocol's one validator (so a bad type name or
- * topic fails here, not on the server, with the validator's message) and encodes it. Names
- * that passed once are remembered in `known`, so steady traffic skips the validator: the
- * envelope's other fields are the client's own and always valid.
+ * Checks the names of an outgoing envelope (so a bad type name or topic fails here, not on the
+ * server, with the validator's message) and encodes it.
  * @throws AckwireClientError `INVALID_ARGUMENT` naming the field.
  */
 export function encodeEnvelope(
   env: ClientEnvelope,
   options: ResolvedOptions,
-  known?: ValidatedNames,
+  known: ValidatedNames,
 ): EncodedFrame {
   try {
-    if (!known || !namesKnown(env, known, false)) {
-      validateEnvelope(env, 'client', options.decodeLimits);
-      if (known) namesKnown(env, known, true);
-    }
+    checkNames(env, options.decodeLimits, known);
     const frame = encode(env);
     return { frame, bytes: typeof frame === 'string' ? utf8Length(frame) : frame.byteLength };
   } catch (cause) {

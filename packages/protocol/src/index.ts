@@ -10,6 +10,7 @@ export * from './close-codes.js';
 export {
   validateEnvelope,
   validateTopic,
+  validateTypeName,
   validateClientId,
   validateSubscribeResult,
   TOPIC_PATTERN,

@@ -130,6 +130,15 @@ export function validateTopic(v: unknown, limits: ProtocolLimits, field = 'topic
   return topic(v, field, limits, {}) as string;
 }
 
+/**
+ * Checks a message or push type name against §3.2 (the `type` of `msg`, `vol`, `bcast`, `to`
+ * and `push`). With {@link validateTopic} and {@link validateClientId} it covers every name an
+ * application hands a client, so a client can check what it sends without the client kind table.
+ */
+export function validateTypeName(v: unknown, limits: ProtocolLimits, field = 'type'): string {
+  return typeName(v, field, limits, {}) as string;
+}
+
 /** Checks a client id against §3.2. */
 export function validateClientId(v: unknown, field = 'cid'): string {
   return clientId(v, field, undefined as never, {}) as string;

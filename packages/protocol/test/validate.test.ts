@@ -13,6 +13,7 @@ import {
   validateClientId,
   validateEnvelope,
   validateSubscribeResult,
+  validateTypeName,
   validateTopic,
 } from '@ackwire/protocol';
 import { expectRejected, json, thrownBy } from './support/decode.js';
@@ -321,6 +322,25 @@ describe('validation: exported helpers', () => {
     expect(() => validateTopic('abc', { ...DEFAULT_LIMITS, maxTopicLength: 2 })).toThrow(
       ProtocolError,
     );
+  });
+
+  it('validateTypeName agrees with the type rule of validateEnvelope and names its field', () => {
+    expect(validateTypeName('chat.send', DEFAULT_LIMITS)).toBe('chat.send');
+    for (const bad of ['', 'a\u0001b', '\ud800', 7, 'x'.repeat(DEFAULT_LIMITS.maxTypeLength + 1)]) {
+      const viaEnvelope = thrownBy(() =>
+        validateEnvelope({ k: 'vol', type: bad }, 'client', DEFAULT_LIMITS),
+      ) as ProtocolError;
+      const direct = thrownBy(() =>
+        validateTypeName(bad, DEFAULT_LIMITS, 'vol.type'),
+      ) as ProtocolError;
+      expect([direct.code, direct.field, direct.message]).toEqual([
+        viaEnvelope.code,
+        viaEnvelope.field,
+        viaEnvelope.message,
+      ]);
+    }
+    const e = thrownBy(() => validateTypeName('', DEFAULT_LIMITS)) as ProtocolError;
+    expect(e.field).toBe('type');
   });
 
   it('validateClientId returns a good id and names the field of a bad one', () => {
