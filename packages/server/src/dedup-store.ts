@@ -49,16 +49,22 @@ export interface DedupStore {
   clear(): void;
 }
 
-interface Entry {
-  receipt: AckEnvelope | undefined;
-}
+/** Marks an id that is being processed (its receipt is not known yet). */
+const PENDING = 0;
+
+// The verdicts without a receipt are shared: checking runs once per message (issue 7).
+const NEW: DedupVerdict = Object.freeze({ kind: 'new' });
+const IN_PROGRESS: DedupVerdict = Object.freeze({ kind: 'pending' });
+const OUT_OF_WINDOW: DedupVerdict = Object.freeze({ kind: 'out-of-window' });
 
 /** In-memory receipt window: a map by id, pruned to the window whenever it outgrows it. */
 export class InMemoryReceiptWindow implements ReceiptWindow {
   readonly #maxInFlight: number;
-  readonly #entries = new Map<number, Entry>();
+  readonly #entries = new Map<number, AckEnvelope | typeof PENDING>();
   #high = 0;
   #floor = 0;
+  /** No id below this is held: pruning resumes here instead of visiting every entry. */
+  #low = 0;
 
   constructor(maxInFlight: number) {
     this.#maxInFlight = maxInFlight;
@@ -74,21 +80,21 @@ export class InMemoryReceiptWindow implements ReceiptWindow {
 
   check(id: number): DedupVerdict {
     const entry = this.#entries.get(id);
-    if (entry)
-      return entry.receipt ? { kind: 'done', receipt: entry.receipt } : { kind: 'pending' };
-    if (id <= this.#high - this.#maxInFlight || id < this.#floor) return { kind: 'out-of-window' };
-    return { kind: 'new' };
+    if (entry !== undefined)
+      return entry === PENDING ? IN_PROGRESS : { kind: 'done', receipt: entry };
+    if (id <= this.#high - this.#maxInFlight || id < this.#floor) return OUT_OF_WINDOW;
+    return NEW;
   }
 
   begin(id: number): void {
-    this.#entries.set(id, { receipt: undefined });
+    this.#entries.set(id, PENDING);
     if (id > this.#high) this.#high = id;
+    if (id < this.#low) this.#low = id;
     if (this.#entries.size > this.#maxInFlight) this.#prune();
   }
 
   settle(id: number, receipt: AckEnvelope): void {
-    const entry = this.#entries.get(id);
-    if (entry) entry.receipt = receipt;
+    if (this.#entries.has(id)) this.#entries.set(id, receipt);
   }
 
   applyFloor(floor: number): void {
@@ -99,11 +105,20 @@ export class InMemoryReceiptWindow implements ReceiptWindow {
 
   // Ids at or below high - maxInFlight, or below the floor, can no longer be retried by a
   // client that keeps the window rule, so their receipts are dead weight.
+  // Ids mostly arrive in order, so the ids to drop are the few between the last prune and
+  // `oldest`: deleting those by number costs what was added since, where visiting every entry
+  // cost the whole window per message once it was full. A jump wider than the map (a floor far
+  // ahead, sparse ids) visits the entries instead.
   #prune(): void {
     const oldest = Math.max(this.#high - this.#maxInFlight + 1, this.#floor);
-    for (const id of this.#entries.keys()) {
-      if (id < oldest) this.#entries.delete(id);
+    if (oldest - this.#low <= this.#entries.size) {
+      for (let id = this.#low; id < oldest; id++) this.#entries.delete(id);
+    } else {
+      for (const id of this.#entries.keys()) {
+        if (id < oldest) this.#entries.delete(id);
+      }
     }
+    if (oldest > this.#low) this.#low = oldest;
   }
 }
 

@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import {
   CloseCode,
-  ProtocolError,
   type AckEnvelope,
   type BroadcastEnvelope,
   type ClientEnvelope,
@@ -21,12 +20,12 @@ import {
 } from '@ackwire/protocol';
 import type { Connection } from './connection.js';
 import { toWireError } from './errors.js';
+import { callHandler, callVolatileHandler, errorAck, okAck } from './handler-call.js';
 import type { AuthorizeTopic, ResolvedServerOptions } from './options.js';
-import { encodeOutgoing } from './outgoing.js';
 import type { Session } from './session.js';
 import type { Counters } from './stats.js';
 import type { StoredEvent, TopicStore } from './topics.js';
-import type { Handler, HandlerContext, PublishResult, ServerEvents } from './types.js';
+import type { Handler, PublishResult, ServerEvents } from './types.js';
 
 /**
  * What dispatching needs from the server's hub (`Hub` implements it): its settings, counters,
@@ -54,28 +53,6 @@ export interface DispatchHost {
 
 type ReliableEnvelope =
   MsgEnvelope | SubEnvelope | UnsubEnvelope | PubEnvelope | BroadcastEnvelope | DirectEnvelope;
-
-function errorAck(id: number, code: string, message: string): AckEnvelope {
-  return { k: 'ack', id, ok: false, err: { code, message: message.slice(0, 1024) } };
-}
-
-/**
- * An ok receipt, checked once for encodability and size here, so what the dedup store keeps can
- * always be sent again.
- */
-function okAck(id: number, data: unknown, maxBytes: number): AckEnvelope {
-  const receipt: AckEnvelope = { k: 'ack', id, ok: true };
-  if (data !== undefined) receipt.data = data as Payload;
-  try {
-    encodeOutgoing(receipt, maxBytes);
-    return receipt;
-  } catch (error) {
-    if (error instanceof ProtocolError && error.code === 'PROTOCOL_TOO_LARGE') {
-      return errorAck(id, 'RESULT_TOO_LARGE', `result: ${error.message}`);
-    }
-    return errorAck(id, 'HANDLER_ERROR', 'result: expected a JSON value or Uint8Array');
-  }
-}
 
 async function isAllowed(
   hub: DispatchHost,
@@ -206,7 +183,7 @@ export function dispatch(hub: DispatchHost, conn: Connection, envelope: ClientEn
       const verdict = conn.takeToken();
       if (verdict === 'close') conn.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
       else if (verdict === 'refuse') hub.counters.rateLimited++;
-      else void runHandler(hub, conn, envelope.type, envelope.data, undefined);
+      else callVolatileHandler(hub, conn, envelope);
       return;
     }
     default:
@@ -256,10 +233,20 @@ function reliable(hub: DispatchHost, conn: Connection, envelope: ReliableEnvelop
     return;
   }
   session.window.begin(id);
-  void execute(hub, conn, session, envelope).then((receipt) => {
-    session.window.settle(id, receipt);
-    session.connection?.sendReceipt(receipt);
-  });
+  const receipt =
+    envelope.k === 'msg'
+      ? callHandler(hub, conn, envelope, hub.options.maxPayload)
+      : execute(hub, conn, session, envelope);
+  // A handler that returned synchronously is answered at once, inside the read that brought
+  // its message, so the receipts of one read leave in one write (issue 7).
+  if (receipt instanceof Promise) void receipt.then((r) => settle(session, id, r));
+  else settle(session, id, receipt);
+}
+
+/** Stores a receipt for resend and sends it to whichever connection is current. */
+function settle(session: Session, id: number, receipt: AckEnvelope): void {
+  session.window.settle(id, receipt);
+  session.connection?.sendReceipt(receipt);
 }
 
 async function subscribeCommand(
@@ -286,24 +273,17 @@ async function subscribeCommand(
   conn.replay(r.replay);
 }
 
-/** Runs one id-carrying command to its receipt. Never rejects. */
+/** Runs one id-carrying server command (not `msg`: see callHandler) to its receipt. Never rejects. */
 async function execute(
   hub: DispatchHost,
   conn: Connection,
   session: Session,
-  envelope: MsgEnvelope | PubEnvelope | BroadcastEnvelope | DirectEnvelope,
+  envelope: PubEnvelope | BroadcastEnvelope | DirectEnvelope,
 ): Promise<AckEnvelope> {
   const { id } = envelope;
   const max = hub.options.maxPayload;
   try {
     switch (envelope.k) {
-      case 'msg': {
-        if (!hub.handlers.has(envelope.type)) {
-          return errorAck(id, 'UNKNOWN_TYPE', `no handler for type ${envelope.type}`);
-        }
-        const result = await runHandler(hub, conn, envelope.type, envelope.data, id);
-        return okAck(id, result, max);
-      }
       case 'pub': {
         const ok = await isAllowed(
           hub,
@@ -327,37 +307,7 @@ async function execute(
         return okAck(id, undefined, max);
     }
   } catch (error) {
-    if (envelope.k === 'msg') hub.counters.handlerErrors++;
     const err = toWireError(error);
     return errorAck(id, err.code, err.message);
   }
-}
-
-async function runHandler(
-  hub: DispatchHost,
-  conn: Connection,
-  type: string,
-  data: Payload | undefined,
-  messageId: number | undefined,
-): Promise<unknown> {
-  const volatile = messageId === undefined;
-  const handler = hub.handlers.get(type);
-  if (!handler) return undefined;
-  const session = conn.session!;
-  const ctx: HandlerContext = {
-    session,
-    clientId: session.cid,
-    principal: conn.principal,
-    sessionId: conn.sid!,
-    request: conn.request,
-    messageId,
-    volatile,
-  };
-  if (!volatile) return handler(data, ctx);
-  try {
-    await handler(data, ctx);
-  } catch {
-    hub.counters.handlerErrors++;
-  }
-  return undefined;
 }

@@ -3,7 +3,7 @@
  * encoded once, then the same buffer is written to every subscriber). Text frames are turned into
  * a Buffer here as well, because `ws.send(string)` would convert the string again per socket.
  */
-import { encode, ProtocolError, type ServerEnvelope } from '@ackwire/protocol';
+import { encode, ProtocolError, type AckEnvelope, type ServerEnvelope } from '@ackwire/protocol';
 
 /** An encoded frame, ready to be written to any number of sockets. */
 export interface OutgoingFrame {
@@ -21,7 +21,7 @@ export interface OutgoingFrame {
  *   than `maxBytes` (a peer with the same limit would refuse it).
  */
 export function encodeOutgoing(envelope: ServerEnvelope, maxBytes: number): OutgoingFrame {
-  const encoded = encode(envelope);
+  const encoded = isBareReceipt(envelope) ? bareReceipt(envelope.id) : encode(envelope);
   const binary = typeof encoded !== 'string';
   const payload = binary
     ? Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength)
@@ -33,4 +33,17 @@ export function encodeOutgoing(envelope: ServerEnvelope, maxBytes: number): Outg
     );
   }
   return { payload, binary, bytes: payload.byteLength };
+}
+
+/**
+ * True for an ok receipt without data, the one frame sent for nearly every acknowledged message:
+ * its canonical JSON text (docs/protocol.md §6.1) is a template, no `JSON.stringify` (issue 7).
+ */
+function isBareReceipt(envelope: ServerEnvelope): envelope is AckEnvelope & { ok: true } {
+  return envelope.k === 'ack' && envelope.ok && envelope.data === undefined;
+}
+
+/** The canonical text of `{ k: 'ack', id, ok: true }` (ids are integers, §3.3). */
+function bareReceipt(id: number): string {
+  return `{"k":"ack","id":${id},"ok":true}`;
 }
