@@ -10,12 +10,13 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Budgets in bytes, brotli-compressed: a little over today's sizes (UMD 10,884 B, ESM import
- * 10,820 B), so growth fails CI. socket.io-client's browser bundle is about 11.9 KB measured the
- * same way; ours is under it, not yet "well under" (issue 6), and the goal of half of it
- * (5,940 B, issue 7) is not met yet.
+ * Budgets in bytes, brotli-compressed; never raised. Set when the client had a built-in emitter
+ * (UMD 10,884 B, ESM import 10,820 B). With eventemitter3 back as a declared dependency (2.8 KB
+ * min inside both entries) the client measures about 11.6-11.7 KB, over these budgets, until the
+ * client code shrinks by ~0.7 KB brotli more. socket.io-client's browser bundle is about 11.9 KB
+ * measured the same way; issue 6 asks for "well under" it (aim: 9,500 B).
  */
-export const BUDGETS = Object.freeze({ umdMin: 10.75 * 1024, esmImport: 10.75 * 1024 });
+export const BUDGETS = Object.freeze({ umdMin: 11008, esmImport: 11008 });
 
 export function measure(bytes) {
   const buf = Buffer.from(bytes);
