@@ -111,8 +111,11 @@ function flood(on: boolean): void {
 
 async function cleanup(): Promise<void> {
   flood(false);
-  await closeAll(clients);
+  // The proxy first: a stalled client's close frame would wait behind the held link.
   await proxy?.close();
+  proxy = undefined;
+  await closeAll(clients);
+  clients.length = 0;
 }
 
 const commands = {

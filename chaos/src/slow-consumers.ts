@@ -123,23 +123,26 @@ export async function runSlowConsumers(
     return w;
   };
   let publishing = true;
+  let paused = false;
   const publisher = (async () => {
     let seq = 0;
     while (publishing) {
-      const seqs = Array.from({ length: EVENTS_PER_TICK }, () => seq++);
-      await server
-        .call({ cmd: 'publish', topic: BUSY_TOPIC, seqs, padBytes: EVENT_BYTES })
-        .catch(() => undefined);
+      if (!paused) {
+        const seqs = Array.from({ length: EVENTS_PER_TICK }, () => seq++);
+        await server
+          .call({ cmd: 'publish', topic: BUSY_TOPIC, seqs, padBytes: EVENT_BYTES })
+          .catch(() => undefined);
+      }
       await sleep(20);
     }
   })();
   try {
-    const p: Processes = {
-      server,
-      ordinary: await worker('ordinary', ordinaryCount),
-      stalled: await worker('stalled', stalledCount),
-      flooders: await worker('flooders', flooderCount),
-    };
+    const [ordinary, stalled, flooders] = await Promise.all([
+      worker('ordinary', ordinaryCount),
+      worker('stalled', stalledCount),
+      worker('flooders', flooderCount),
+    ]);
+    const p: Processes = { server, ordinary, stalled, flooders };
     if (options.nice === true) {
       p.stalled.lowerPriority();
       p.flooders.lowerPriority();
@@ -157,8 +160,13 @@ export async function runSlowConsumers(
 
     // The load: stalled readers, subscribed first, then cut off by a proxy that holds every
     // byte from the server (and does the same to their later connections); the flooders start.
+    // They subscribe while the publisher pauses: 100 readers each taking 3.2 MB/s would delay
+    // their own subscribe results (on a busy machine past any bound), and with it paused the
+    // whole fan-out into the stalled sockets falls inside the measured phase.
+    paused = true;
     await p.stalled.call('open');
     await p.stalled.call('stall');
+    paused = false;
     await p.flooders.call('flood', { on: true });
     let peakRss = baseline.rss;
     const sampling = setInterval(() => {
@@ -177,6 +185,11 @@ export async function runSlowConsumers(
     await p.flooders.call('flood', { on: false });
     const after = await server.call<ChildStats>({ cmd: 'stats' });
     peakRss = Math.max(peakRss, after.rss);
+    // A second quiet phase once the attackers are gone, for the notes only: it shows how much
+    // the machine itself drifted during the run (other processes on a shared machine).
+    await p.stalled.call('close');
+    await sleep(1000);
+    const quietAfter = await p.ordinary.call<RoundTrips>('measure', { ms: quietSeconds * 1000 });
     const closed = await server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
     const stalledClosed = new Set(
       (closed['1013'] ?? []).filter((cid) => cid.startsWith('chaos-stalled-')),
@@ -215,6 +228,7 @@ export async function runSlowConsumers(
       notes: [
         `closes by code: ${JSON.stringify(after.closes)}`,
         `p99 per ${TIMELINE_MS / 1000} s (ms): quiet ${timeline(quiet, TIMELINE_MS)}; loaded ${timeline(loaded, TIMELINE_MS)}`,
+        `quiet again after the load: p99 ${p99(quietAfter.samples).toFixed(1)} ms (${quietAfter.samples.length} round trips)`,
         describeLoads('quiet', quietLoads),
         describeLoads('loaded', loadedLoads),
       ],
