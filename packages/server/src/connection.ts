@@ -18,6 +18,7 @@ import {
 } from '@ackwire/protocol';
 import type { TimerSet } from './clock.js';
 import { salvageId } from './bad-input.js';
+import { WriteCoalescer } from './coalesce.js';
 import { Liveness } from './heartbeat.js';
 import type { ConnectionInfo, ResolvedServerOptions } from './options.js';
 import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
@@ -81,6 +82,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   readonly #delayed = new Set<() => void>();
   readonly #replay = new ReplayQueue();
   readonly #stall: StallWatch;
+  readonly #writes: WriteCoalescer;
   #cancelPump: (() => void) | undefined = undefined;
   #state: ConnectionState = 'handshake';
   #protocolErrors = 0;
@@ -88,12 +90,6 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   #cancelCloseTimer: (() => void) | undefined;
   /** When the message being handled arrived (one clock read per message). */
   #receivedAt = 0;
-  /** True while the socket's writes are held until the current read was handled. */
-  #corked = false;
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    this.socket.uncork();
-  };
 
   constructor(host: ConnectionHost, ws: WebSocket, socket: Duplex, request: IncomingMessage) {
     this.#host = host;
@@ -104,6 +100,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.openedAt = host.now();
     this.#liveness = new Liveness(this.openedAt);
     this.#stall = new StallWatch(this.openedAt);
+    this.#writes = new WriteCoalescer(socket);
     const o = host.options;
     this.#bucket = new TokenBucket(o.rateLimitPerSecond, o.rateLimitBurst, this.openedAt);
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
@@ -156,14 +153,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.#receivedAt = host.now();
     this.#liveness.touch(this.#receivedAt);
     if (this.#state === 'closing' || this.#state === 'closed') return;
-    if (!this.#corked) {
-      // ws emits every message of one read before the microtask queue runs: holding the writes
-      // until then sends the receipts answered meanwhile in one writev instead of one system
-      // call each, which was the server's largest cost per acknowledged message (issue 7).
-      this.#corked = true;
-      this.socket.cork();
-      queueMicrotask(this.#uncork);
-    }
+    this.#writes.holdUntilReadHandled();
     let envelope: ClientEnvelope;
     try {
       envelope = decodeClientFrame(isBinary ? raw : raw.toString('utf8'), host.limits);
