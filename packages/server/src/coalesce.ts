@@ -2,13 +2,13 @@
  * Coalescing the writes of one read (issue 7). `ws` emits every message of one socket read
  * before the microtask queue runs. Holding the socket's writes (`cork`) from the first of them
  * until then sends every receipt answered meanwhile in one `writev`, where each used to cost its
- * own system call: the largest part of the server's CPU per acknowledged message. Nothing waits
- * longer than the read that caused it; receipts of handlers that return promises settle after
- * the release and are written at once, as before.
+ * own system call: the largest part of the server's CPU per acknowledged message. Receipts of
+ * handlers that return promises mostly settle together in a later run of the queue and are held
+ * the same way. Nothing waits past the run of the microtask queue that produced it.
  */
 import type { Duplex } from 'node:stream';
 
-/** Holds a socket's writes until the read being handled is done. @internal */
+/** Holds a socket's writes until the microtask queue has run. @internal */
 export class WriteCoalescer {
   readonly #socket: Duplex;
   #holding = false;
@@ -22,8 +22,11 @@ export class WriteCoalescer {
     this.#socket = socket;
   }
 
-  /** Holds the writes until the microtask queue runs (the current read was handled); idempotent. */
-  holdUntilReadHandled(): void {
+  /**
+   * Holds the writes until the microtask queue has run: after a read, once its messages were
+   * handled; after a settled promise, once the others settling with it were. Idempotent.
+   */
+  hold(): void {
     if (this.#holding) return;
     this.#holding = true;
     this.#socket.cork();

@@ -153,7 +153,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.#receivedAt = host.now();
     this.#liveness.touch(this.#receivedAt);
     if (this.#state === 'closing' || this.#state === 'closed') return;
-    this.#writes.holdUntilReadHandled();
+    this.#writes.hold();
     let envelope: ClientEnvelope;
     try {
       envelope = decodeClientFrame(isBinary ? raw : raw.toString('utf8'), host.limits);
@@ -288,6 +288,11 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   /** Sends a receipt (SessionConnection). */
   sendReceipt(receipt: AckEnvelope): void {
     this.send(receipt);
+  }
+
+  /** Holds the writes until the microtask queue has run (SessionConnection). */
+  coalesceWrites(): void {
+    this.#writes.hold();
   }
 
   /**

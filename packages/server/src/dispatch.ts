@@ -239,14 +239,18 @@ function reliable(hub: DispatchHost, conn: Connection, envelope: ReliableEnvelop
       : execute(hub, conn, session, envelope);
   // A handler that returned synchronously is answered at once, inside the read that brought
   // its message, so the receipts of one read leave in one write (issue 7).
-  if (receipt instanceof Promise) void receipt.then((r) => settle(session, id, r));
-  else settle(session, id, receipt);
+  if (receipt instanceof Promise) void receipt.then((r) => settle(session, id, r, true));
+  else settle(session, id, receipt, false);
 }
 
 /** Stores a receipt for resend and sends it to whichever connection is current. */
-function settle(session: Session, id: number, receipt: AckEnvelope): void {
+function settle(session: Session, id: number, receipt: AckEnvelope, late: boolean): void {
   session.window.settle(id, receipt);
-  session.connection?.sendReceipt(receipt);
+  const current = session.connection;
+  // Handlers that returned promises for the messages of one read mostly settle in one run of
+  // the microtask queue: their receipts then leave in one write too.
+  if (late) current?.coalesceWrites?.();
+  current?.sendReceipt(receipt);
 }
 
 async function subscribeCommand(

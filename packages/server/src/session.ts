@@ -11,6 +11,8 @@ import type { DedupStore, ReceiptWindow } from './dedup-store.js';
 export interface SessionConnection {
   /** Sends a receipt that was produced while this connection was (or became) current. */
   sendReceipt(receipt: AckEnvelope): void;
+  /** Holds writes until the microtask queue has run: receipts settling together leave together. */
+  coalesceWrites?(): void;
 }
 
 /** State kept per client id. Handlers see it as `ctx.session`. */
