@@ -157,6 +157,10 @@ export const data: Check = (v) => v;
  * Checks `v` as an object with `fields` in table order (so the first bad field is the one
  * reported) and builds a fresh object with only those fields, in that order (so a decoded
  * envelope re-encodes to the same frame). @internal
+ *
+ * Each field is checked under its own name; a failure is renamed to the full path
+ * (`ack.id`, `welcome.hb.interval`) on its way out. So a valid frame builds no path string:
+ * this runs for every frame on both sides (issue 7).
  */
 export function object(
   v: unknown,
@@ -173,10 +177,27 @@ export function object(
     } else {
       const [name, check, optional] = f;
       const value = v[name];
-      if (!(optional && value === undefined)) out[name] = check(value, `${field}.${name}`, l, v);
+      if (optional && value === undefined) continue;
+      try {
+        out[name] = check(value, name, l, v);
+      } catch (error) {
+        throw within(field, error);
+      }
     }
   }
   return out;
+}
+
+/**
+ * `error` (thrown for a field path relative to the object `field`) with `field.` put before its
+ * path and its message, which {@link fail} always starts with that path.
+ */
+function within(field: string, error: unknown): unknown {
+  if (!(error instanceof ProtocolError) || error.field === undefined) return error;
+  return new ProtocolError(error.code, `${field}.${error.message}`, {
+    field: `${field}.${error.field}`,
+    cause: (error as { cause?: unknown }).cause,
+  });
 }
 
 /** A rule for a nested object with `fields`. @internal */

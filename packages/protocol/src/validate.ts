@@ -60,6 +60,9 @@ const DATA: Field = ['data', data, 1];
 const EPOCH_IF_ANY: Field = ['epoch', epoch, 1];
 const OFFSET_IF_ANY: Field = ['offset', offset, 1];
 const HEARTBEAT: Fields = [['ts', ms]];
+/** What follows `ok` in an `ack` (§5.2): built once, not per receipt. */
+const RESULT: Fields = [DATA];
+const FAILURE: Fields = [['err', wireError]];
 
 /** What a client sends (§4, §4.9), in the order of the spec. @internal */
 export const CLIENT_SENDS: KindTables = {
@@ -110,7 +113,7 @@ export const SERVER_SENDS: KindTables = {
     ['subs', /* @__PURE__ */ list(subscribeResult, (l) => l.maxHelloSubs), 1],
   ],
   // `ok` decides the rest: `data` on success, `err` on failure (§5.2).
-  ack: [ID, ['ok', bool], (a) => (a.ok ? [DATA] : [['err', wireError]])],
+  ack: [ID, ['ok', bool], (a) => (a.ok ? RESULT : FAILURE)],
   push: [TYPE, ['from', clientId, 1], DATA],
   event: [TOPIC, ['epoch', epoch], ['offset', positive], ['ts', uint], DATA],
   goaway: [
