@@ -339,7 +339,7 @@ export class AckwireClient<
         return;
       }
       session._armDeadline(entry._deadline);
-      session._probeIfIdle();
+      session._probeIfIdle(now);
       session._flush();
     });
   }

@@ -240,8 +240,8 @@ export abstract class Link implements OutboxHost {
   }
 
   /** Before sending after a long idle, ask whether the link is still there (issue 4). */
-  _probeIfIdle(): void {
-    if (this._sessionOpen && this._o.clock.now() - this._lastReceivedAt >= this.#interval) {
+  _probeIfIdle(now: number): void {
+    if (this._sessionOpen && now - this._lastReceivedAt >= this.#interval) {
       this._probe();
     }
   }

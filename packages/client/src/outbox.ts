@@ -68,6 +68,8 @@ export class Outbox {
   #queued = new Map<number, OutboxEntry>();
   readonly #inFlight = new Map<number, OutboxEntry>();
   #lastId = 0;
+  /** The last value of {@link _floor}: no unsettled id is below it. */
+  #floor = 1;
   #totalBytes = 0;
   #flushing = false;
   /** Current window: min(option, server's limit). */
@@ -115,11 +117,16 @@ export class Outbox {
     return n;
   }
 
-  /** The lowest unsettled id, or the next id when nothing is unsettled (`hello.floor`). */
+  /**
+   * The lowest unsettled id, or the next id when nothing is unsettled (`hello.floor`). Ids only
+   * leave and new ones are always above it, so it only moves up: each id is stepped over once.
+   * (Asking a Map for its first key instead walks past every slot its settled entries left,
+   * which V8 keeps until it rehashes: up to a window of them, on every flush; issue 7.)
+   */
   _floor(): number {
-    for (const id of this.#inFlight.keys()) return id;
-    for (const id of this.#queued.keys()) return id;
-    return this.#lastId + 1;
+    let id = this.#floor;
+    while (id <= this.#lastId && !this.#inFlight.has(id) && !this.#queued.has(id)) id++;
+    return (this.#floor = id);
   }
 
   /** True when one more message of `bytes` fits without overflow. */
@@ -184,7 +191,7 @@ export class Outbox {
       } else if (now - e._probedAt >= timeoutMs) {
         // The probe had its time and the link is still up: ask for the receipt again.
         e._probedAt = undefined;
-        if (this.#owns(e) && !this.#exhausted(e)) this.#write(e);
+        if (this.#owns(e) && !this.#exhausted(e)) this.#write(e, now);
       }
       if (this.#inFlight.get(e._id) === e && e._writtenAt !== undefined) {
         next = Math.min(next, (e._probedAt ?? e._writtenAt) + timeoutMs);
@@ -202,6 +209,8 @@ export class Outbox {
     if (this.#flushing) return 0;
     this.#flushing = true;
     let written = 0;
+    // Read once, at the first write: every message of one flush goes out at the same time.
+    let now: number | undefined;
     try {
       // Writing keeps the lowest unsettled id; only a failure can raise it.
       let floor = this._floor();
@@ -216,7 +225,7 @@ export class Outbox {
           floor = this._floor();
           continue;
         }
-        if (!this.#write(entry)) break;
+        if (!this.#write(entry, (now ??= this.#o.clock.now()))) break;
         this.#queued.delete(entry._id);
         this.#inFlight.set(entry._id, entry);
         written++;
@@ -293,10 +302,10 @@ export class Outbox {
     return this.#inFlight.get(e._id) === e || this.#queued.get(e._id) === e;
   }
 
-  #write(entry: OutboxEntry): boolean {
+  #write(entry: OutboxEntry, now: number): boolean {
     if (!this.#host._write(entry)) return false;
     entry._attempts++;
-    entry._writtenAt = this.#o.clock.now();
+    entry._writtenAt = now;
     return true;
   }
 
@@ -316,7 +325,8 @@ export class Outbox {
   }
 
   #remove(entry: OutboxEntry): void {
-    if (this.#queued.delete(entry._id) || this.#inFlight.delete(entry._id)) {
+    // In flight first: a receipt is by far the most frequent way out.
+    if (this.#inFlight.delete(entry._id) || this.#queued.delete(entry._id)) {
       this.#totalBytes -= entry._bytes;
     }
   }
