@@ -189,15 +189,17 @@ export function object(
 }
 
 /**
- * `error` (thrown for a field path relative to the object `field`) with `field.` put before its
- * path and its message, which {@link fail} always starts with that path.
+ * `error`, thrown for a field path relative to the object `field`, with `field.` put before its
+ * path and its message (which {@link fail} always starts with that path). The error was made by
+ * this validation and nobody holds it yet, so it is renamed in place; V8 formats `stack` on
+ * first read, so the stack shows the full path too.
  */
 function within(field: string, error: unknown): unknown {
-  if (!(error instanceof ProtocolError) || error.field === undefined) return error;
-  return new ProtocolError(error.code, `${field}.${error.message}`, {
-    field: `${field}.${error.field}`,
-    cause: (error as { cause?: unknown }).cause,
-  });
+  if (error instanceof ProtocolError && error.field !== undefined) {
+    (error as { field: string }).field = `${field}.${error.field}`;
+    error.message = `${field}.${error.message}`;
+  }
+  return error;
 }
 
 /** A rule for a nested object with `fields`. @internal */
