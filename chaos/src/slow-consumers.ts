@@ -13,7 +13,7 @@
  * own process, in the quiet phase as in the loaded one; this process only publishes and samples.
  * With `--nice` the two attacker processes run at nice 19, a stand-in for other machines.
  * Alone: `pnpm -C chaos run slow-consumers [--seed=N] [--seconds=N] [--quiet-seconds=N]
- * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--stall-timeout=MS] [--nice]`.
+ * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--nice]`.
  */
 import { sleep } from './harness.js';
 import { describeLoad, type ProcessLoad } from './process-load.js';
@@ -34,6 +34,8 @@ export interface SlowConsumerOptions {
   quietSeconds?: number;
   /** The server's `sendHardLimit`, to try other settings. @default the server's default */
   hardLimit?: number;
+  /** The server's `sendHighWaterMark`, to try other settings. @default the server's default */
+  highWaterMark?: number;
   /** The server's `sendStallTimeoutMs`, to try other settings. @default the server's default */
   stallTimeoutMs?: number;
   /** Run the stalled readers' and the flooders' processes at nice 19. @default false */
@@ -107,6 +109,7 @@ export async function runSlowConsumers(
       maxConnectionsPerIp: 1000,
       ...(options.hardLimit !== undefined && { sendHardLimit: options.hardLimit }),
       ...(options.stallTimeoutMs !== undefined && { sendStallTimeoutMs: options.stallTimeoutMs }),
+      ...(options.highWaterMark !== undefined && { sendHighWaterMark: options.highWaterMark }),
     },
   });
   const workers: WorkerProcess[] = [];
@@ -253,6 +256,7 @@ if (isMain(import.meta.url)) {
     stalled: 'stalled',
     flooders: 'flooders',
     hardLimit: 'hard-limit',
+    highWaterMark: 'hwm',
     stallTimeoutMs: 'stall-timeout',
   } as const;
   for (const [key, flag] of Object.entries(flags) as [keyof typeof flags, string][]) {

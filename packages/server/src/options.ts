@@ -185,9 +185,12 @@ export interface ServerOptions {
   historyTtlMs?: number;
   /**
    * Bytes buffered on a connection (`ws.bufferedAmount`) past which volatile messages to it are
-   * dropped (and counted in `stats().volatileDropped`), and a topic replay pauses until the
-   * socket drains below it.
-   * @default 1048576
+   * dropped (and counted in `stats().volatileDropped`), and reliable topic events (a replay, or
+   * live ones) wait in the connection's queue, as references to shared frames, until the socket
+   * drains below it. Kept moderate: what is buffered in a socket is copied per connection, and
+   * closing a socket fails each pending write with its own error object, so 100 stalled readers
+   * closed at once with 1 MiB each stalled the event loop for about 90 ms (docs/reliability.md).
+   * @default 262144
    */
   sendHighWaterMark?: number;
   /**
@@ -293,7 +296,7 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   maxSubscriptionsPerConnection: 1024,
   historySize: 1000,
   historyTtlMs: 300_000,
-  sendHighWaterMark: 1024 * 1024,
+  sendHighWaterMark: 256 * 1024,
   sendHardLimit: 16 * 1024 * 1024,
   sendStallTimeoutMs: 30_000,
   goAwayAfterMs: 1000,
