@@ -264,17 +264,13 @@ export class AckwireClient<
   /** Counters and gauges for dashboards and tests. */
   stats(): ClientStats {
     const s = this.#session;
-    const c = s._counters;
+    // The counters are copied as they are: reconnects, bytesIn/Out, framesIn/Out.
     return {
       state: s._state,
       rtt: s._rtt,
-      reconnects: c.reconnects,
+      ...s._counters,
       queued: this.#outbox._queuedCount,
       inFlight: this.#outbox._inFlightCount,
-      bytesIn: c.bytesIn,
-      bytesOut: c.bytesOut,
-      framesIn: c.framesIn,
-      framesOut: c.framesOut,
     };
   }
 

@@ -160,7 +160,7 @@ export class Outbox {
    */
   _expire(now: number): number {
     let next = Infinity;
-    for (const e of [...this.#inFlight.values(), ...this.#queued.values()]) {
+    for (const e of this.#all()) {
       // A failure settles a promise and may flush: only fail what is still unsettled.
       if (e._deadline > now) next = Math.min(next, e._deadline);
       else if (this.#owns(e))
@@ -267,7 +267,7 @@ export class Outbox {
    */
   _clampDeadlines(ttl: number): number {
     let first = Infinity;
-    for (const e of [...this.#inFlight.values(), ...this.#queued.values()]) {
+    for (const e of this.#all()) {
       e._deadline = Math.min(e._deadline, e._createdAt + ttl);
       first = Math.min(first, e._deadline);
     }
@@ -283,7 +283,7 @@ export class Outbox {
 
   /** Rejects every unsettled message (client closed). */
   _rejectAll(error: () => AckwireClientError): void {
-    for (const e of [...this.#inFlight.values(), ...this.#queued.values()]) {
+    for (const e of this.#all()) {
       this.#remove(e);
       e._reject(error());
     }
@@ -296,6 +296,11 @@ export class Outbox {
       if (e._writtenAt !== undefined && !(e._writtenAt >= oldest!)) oldest = e._writtenAt;
     }
     return oldest;
+  }
+
+  /** Every unsettled entry, in flight first: a copy, as settling one changes the maps. */
+  #all(): OutboxEntry[] {
+    return [...this.#inFlight.values(), ...this.#queued.values()];
   }
 
   #owns(e: OutboxEntry): boolean {
