@@ -6,18 +6,35 @@
  * `auth` function for a fresh one, after a backoff.
  * @internal
  */
-import { CloseCode, SUBPROTOCOL } from '@ackwire/protocol';
+import { SUBPROTOCOL } from '@ackwire/protocol';
 import { clientError, type AckwireClientError } from './errors.js';
 import type { StateReason } from './state.js';
+
+/**
+ * The close codes the client itself sends or tells apart, with the values of the protocol's
+ * `CloseCode` (test/units.test.ts checks they agree). Plain constants, so a bundle that imports
+ * only `AckwireClient` carries these five numbers (inlined by minifiers), not the whole `CloseCode`
+ * table.
+ * @internal
+ */
+export const CLOSE_NORMAL = 1000;
+/** @internal */
+export const CLOSE_ABNORMAL = 1006;
+/** @internal */
+export const CLOSE_UNAUTHORIZED = 4001;
+/** @internal */
+export const CLOSE_UNSUPPORTED_VERSION = 4002;
+/** @internal */
+export const CLOSE_HEARTBEAT_TIMEOUT = 4008;
 
 /** The error a fatal close `code` (with the server's `reason`) is reported with. @internal */
 export function fatalCloseError(code: number, reason: string): AckwireClientError {
   const detail = reason ? `: ${reason}` : '';
   const options = { closeCode: code };
-  if (code === CloseCode.UNAUTHORIZED) {
+  if (code === CLOSE_UNAUTHORIZED) {
     return clientError('AUTH_REJECTED', `token refused${detail}`, options);
   }
-  if (code === CloseCode.UNSUPPORTED_VERSION) {
+  if (code === CLOSE_UNSUPPORTED_VERSION) {
     return clientError('VERSION_UNSUPPORTED', `${SUBPROTOCOL} refused${detail}`, options);
   }
   return clientError('FATAL_CLOSE', `close ${code}${detail}`, options);

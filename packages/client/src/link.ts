@@ -29,7 +29,8 @@
  * Members named `_x` are internal and renamed in the shipped builds (scripts/rollup-lib.mjs).
  * @internal
  */
-import { CloseCode, encode, type ClientEnvelope } from '@ackwire/protocol';
+import { encode, type ClientEnvelope } from '@ackwire/protocol';
+import { CLOSE_HEARTBEAT_TIMEOUT } from './close-policy.js';
 import type { TimerHandle } from './clock.js';
 import type { ArgsOf, Emitter } from './emitter.js';
 import { frameSize } from './encoding.js';
@@ -273,7 +274,7 @@ export abstract class Link implements OutboxHost {
   #declareDead(now: number): void {
     const silent = now - this._lastReceivedAt;
     this.#beating = false;
-    this._lose(CloseCode.HEARTBEAT_TIMEOUT, `no frame for ${silent} ms`, 'heartbeat-timeout');
+    this._lose(CLOSE_HEARTBEAT_TIMEOUT, `no frame for ${silent} ms`, 'heartbeat-timeout');
   }
 
   // ------------------------------------------------------------------ writing

@@ -8,7 +8,6 @@
  * @internal
  */
 import {
-  CloseCode,
   SUBPROTOCOL,
   classifyClose,
   decodeServerFrame,
@@ -20,7 +19,16 @@ import {
 } from '@ackwire/protocol';
 import { nextToken, tokenRefused, type AuthState } from './auth.js';
 import { backoffDelay, retryLaterDelay, type BackoffSettings } from './backoff.js';
-import { fatalCloseError, isVersionRefusal, reasonOf } from './close-policy.js';
+import {
+  CLOSE_ABNORMAL,
+  CLOSE_HEARTBEAT_TIMEOUT,
+  CLOSE_NORMAL,
+  CLOSE_UNAUTHORIZED,
+  CLOSE_UNSUPPORTED_VERSION,
+  fatalCloseError,
+  isVersionRefusal,
+  reasonOf,
+} from './close-policy.js';
 import { frameSize } from './encoding.js';
 import { ServerError, clientError, type AckwireClientError } from './errors.js';
 import { defaultLifecycleTarget, watchLifecycle } from './lifecycle.js';
@@ -158,7 +166,7 @@ export class Session extends Link {
     const ms = this._o.connectTimeoutMs;
     this._emit('error', clientError('CONNECT_TIMEOUT', `no welcome within ${ms} ms`));
     if (this._ws) {
-      this._lose(CloseCode.ABNORMAL, 'connect timeout', 'connect-timeout');
+      this._lose(CLOSE_ABNORMAL, 'connect timeout', 'connect-timeout');
     } else {
       this.#attemptSeq++; // the pending auth answer is now stale
       this.#scheduleRetry(this.#backoffDelay());
@@ -172,9 +180,9 @@ export class Session extends Link {
     const ws = this._ws!;
     if (ws.protocol !== SUBPROTOCOL) {
       this._ws = undefined;
-      dropSocket(ws, CloseCode.UNSUPPORTED_VERSION, `${SUBPROTOCOL} required`);
+      dropSocket(ws, CLOSE_UNSUPPORTED_VERSION, `${SUBPROTOCOL} required`);
       const error = clientError('VERSION_UNSUPPORTED', `subprotocol: got "${ws.protocol}"`);
-      return this.#fail(error, 'version-unsupported', CloseCode.UNSUPPORTED_VERSION);
+      return this.#fail(error, 'version-unsupported', CLOSE_UNSUPPORTED_VERSION);
     }
     this._startHeartbeat();
     // Queued `sub`/`unsub` are superseded by `hello.subs` and settled first, so the server never
@@ -192,7 +200,7 @@ export class Session extends Link {
     if (typeof message !== 'string' || !isVersionRefusal(message)) return;
     const ws = this._ws!;
     this._ws = undefined;
-    dropSocket(ws, CloseCode.NORMAL);
+    dropSocket(ws, CLOSE_NORMAL);
     this.#fail(clientError('VERSION_UNSUPPORTED', message), 'version-unsupported');
   }
 
@@ -294,7 +302,7 @@ export class Session extends Link {
     const ws = this._ws;
     if (!ws) return;
     this._ws = undefined;
-    dropSocket(ws, code === CloseCode.HEARTBEAT_TIMEOUT ? code : CloseCode.NORMAL, reason, true);
+    dropSocket(ws, code === CLOSE_HEARTBEAT_TIMEOUT ? code : CLOSE_NORMAL, reason, true);
     this._sessionOpen = false;
     this._stopLink();
     this._outbox._requeueInFlight();
@@ -307,7 +315,7 @@ export class Session extends Link {
       delayMs = retryLaterDelay(goawayAfter, this.#backoff, this._o.random);
     else {
       const error = fatalCloseError(code, reason);
-      if (code !== CloseCode.UNAUTHORIZED || !tokenRefused(this._o.auth, this.#auth)) {
+      if (code !== CLOSE_UNAUTHORIZED || !tokenRefused(this._o.auth, this.#auth)) {
         return this.#fail(error, reasonOf(error), code);
       }
       // Only that token is dead: ask `auth` for a fresh one, after a backoff (no storm).

@@ -7,6 +7,8 @@ import { AckwireClientError } from '../src/errors.js';
 import { randomClientId } from '../src/client-id.js';
 import { encodeEnvelope, validatedNames } from '../src/encoding.js';
 import { seededRandom } from './fake-clock.js';
+import { CloseCode } from '@ackwire/protocol';
+import * as closePolicy from '../src/close-policy.js';
 
 describe('backoff', () => {
   const settings = { baseMs: 500, capMs: 10_000 };
@@ -289,5 +291,15 @@ describe('encoding own envelopes', () => {
     const known = validatedNames();
     encodeEnvelope({ k: 'msg', id: 1, type: 'x' }, opts, known);
     bad(() => encodeEnvelope({ k: 'msg', id: 2, type: 'x', data: 1n as never }, opts, known));
+  });
+});
+
+describe('close codes', () => {
+  it("the client's own close constants are the protocol's CloseCode values", () => {
+    const own = Object.entries(closePolicy).filter(([name]) => name.startsWith('CLOSE_'));
+    expect(own.length).toBe(5);
+    for (const [name, value] of own) {
+      expect(value).toBe(CloseCode[name.slice('CLOSE_'.length) as keyof typeof CloseCode]);
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 
 /** Every close code ackwire sends or interprets. */
-export const CloseCode = Object.freeze({
+export const CloseCode = /* @__PURE__ */ Object.freeze({
   /** Normal closure: the client's own `close()`, or a server ending a session on request. */
   NORMAL: 1000,
   /** Going away: server shutdown or restart (preceded by a `goaway` notice). */

@@ -230,7 +230,7 @@ export type Envelope = ClientEnvelope | ServerEnvelope;
 export type EnvelopeKind = Envelope['k'];
 
 /** Kinds a client may send (a server rejects others with PROTOCOL_UNKNOWN_KIND). */
-export const CLIENT_KINDS = Object.freeze([
+export const CLIENT_KINDS = /* @__PURE__ */ Object.freeze([
   'hello',
   'msg',
   'vol',
@@ -244,7 +244,7 @@ export const CLIENT_KINDS = Object.freeze([
 ] as const satisfies readonly ClientEnvelope['k'][]);
 
 /** Kinds a server may send (a client reports others with PROTOCOL_UNKNOWN_KIND). */
-export const SERVER_KINDS = Object.freeze([
+export const SERVER_KINDS = /* @__PURE__ */ Object.freeze([
   'welcome',
   'ack',
   'push',
