@@ -16,6 +16,7 @@ describe('slow consumers (short, seeded, four processes)', () => {
     const result = await runSlowConsumers(13, {
       seconds: 4,
       quietSeconds: 2,
+      warmUpSeconds: 1,
       stalled: 5,
       flooders: 2,
       ordinary: 4,
