@@ -27,20 +27,10 @@ import type { Session, SessionConnection } from './session.js';
 import type { Counters } from './stats.js';
 import { ReplayQueue, StallWatch, type QueuedEvent } from './replay-queue.js';
 import type { StoredEvent, Subscriber } from './topics.js';
+import { canMove, type ConnectionState } from './connection-state.js';
 
 /** How often a paused queue looks again at a socket that will not emit `drain`. */
 const PUMP_RETRY_MS = 20;
-
-/** Lifecycle of a connection. */
-export type ConnectionState = 'handshake' | 'authenticating' | 'open' | 'closing' | 'closed';
-
-const TRANSITIONS: Readonly<Record<ConnectionState, readonly ConnectionState[]>> = {
-  handshake: ['authenticating', 'closing', 'closed'],
-  authenticating: ['open', 'closing', 'closed'],
-  open: ['closing', 'closed'],
-  closing: ['closed'],
-  closed: [],
-};
 
 /** What a connection needs from its server. @internal */
 export interface ConnectionHost {
@@ -124,7 +114,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
 
   /** Changes state through the transition table; illegal moves are ignored. */
   setState(next: ConnectionState): boolean {
-    if (!TRANSITIONS[this.#state].includes(next)) return false;
+    if (!canMove(this.#state, next)) return false;
     this.#state = next;
     return true;
   }
