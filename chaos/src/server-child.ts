@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ChaosError } from './errors.js';
+import { PendingCalls } from './ipc-calls.js';
 import type { ChildReply, ChildRequest, ServerProcessConfig } from './server-ipc.js';
 import { profilingFlags } from './worker-process.js';
 
@@ -32,11 +33,7 @@ type Command = ChildRequest extends infer R
 /** A server process under the runner's control. */
 export class ServerProcess {
   #child: ChildProcess | undefined;
-  #nextId = 1;
-  readonly #pending = new Map<
-    number,
-    { resolve: (v: unknown) => void; reject: (e: Error) => void }
-  >();
+  readonly #pending = new PendingCalls('CHAOS_SERVER_CALL', 'CHAOS_SERVER_GONE');
   #config: ServerProcessConfig;
   /** Exits nobody asked for (a crash of the server): every runner fails on any. */
   unexpectedExits = 0;
@@ -102,11 +99,7 @@ export class ServerProcess {
           resolve();
           return;
         }
-        const call = this.#pending.get(message.id);
-        if (!call) return;
-        this.#pending.delete(message.id);
-        if (message.ok) call.resolve(message.result);
-        else call.reject(new ChaosError('CHAOS_SERVER_CALL', message.error));
+        this.#pending.settle(message);
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
@@ -119,8 +112,7 @@ export class ServerProcess {
           'CHAOS_SERVER_GONE',
           `server process exited (${code ?? signal})`,
         );
-        for (const call of this.#pending.values()) call.reject(error);
-        this.#pending.clear();
+        this.#pending.rejectAll(error);
         reject(error);
       });
     });
@@ -133,31 +125,7 @@ export class ServerProcess {
     const child = this.#child;
     if (!child)
       return Promise.reject(new ChaosError('CHAOS_SERVER_GONE', 'server process is down'));
-    const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(
-          new ChaosError('CHAOS_SERVER_CALL', `${command.cmd}: no answer in ${CALL_TIMEOUT_MS} ms`),
-        );
-      }, CALL_TIMEOUT_MS);
-      this.#pending.set(id, {
-        resolve: (v) => {
-          clearTimeout(timer);
-          resolve(v as T);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      child.send({ ...command, id }, (error) => {
-        if (!error) return;
-        this.#pending.delete(id);
-        clearTimeout(timer);
-        reject(new ChaosError('CHAOS_SERVER_GONE', `${command.cmd}: ${error.message}`));
-      });
-    });
+    return this.#pending.send<T>(child, (id) => ({ ...command, id }), command.cmd, CALL_TIMEOUT_MS);
   }
 
   /** `kill -9`: the process dies at once, without goaway, close frames or a flush of anything. */

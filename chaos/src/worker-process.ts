@@ -12,6 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ChaosError } from './errors.js';
+import { PendingCalls, type IpcReply } from './ipc-calls.js';
 
 /** The chaos package directory: `--import tsx` resolves from here. */
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -34,10 +35,6 @@ interface WorkerRequest {
   args: unknown;
 }
 
-/** The answer to one command. @internal */
-type WorkerReply =
-  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
-
 /** Commands a worker serves: each takes one JSON-like argument and resolves with a result. */
 export type WorkerCommands = Record<string, (args: never) => unknown>;
 
@@ -53,12 +50,8 @@ export function profilingFlags(): string[] {
 /** A worker process under the runner's control. */
 export class WorkerProcess {
   readonly #child: ChildProcess;
-  readonly #pending = new Map<
-    number,
-    { resolve: (v: unknown) => void; reject: (e: Error) => void }
-  >();
+  readonly #pending = new PendingCalls('CHAOS_WORKER_CALL', 'CHAOS_WORKER_GONE');
   readonly #exited: Promise<void>;
-  #nextId = 1;
   #gone = false;
 
   private constructor(child: ChildProcess) {
@@ -86,7 +79,7 @@ export class WorkerProcess {
         child.kill('SIGKILL');
         reject(new ChaosError('CHAOS_WORKER_START', `worker: not ready in ${START_TIMEOUT_MS} ms`));
       }, START_TIMEOUT_MS);
-      child.on('message', (message: WorkerReply | { ready: true }) => {
+      child.on('message', (message: IpcReply | { ready: true }) => {
         if ('ready' in message) {
           clearTimeout(timer);
           resolve();
@@ -99,8 +92,7 @@ export class WorkerProcess {
         live.delete(child);
         worker.#gone = true;
         const error = new ChaosError('CHAOS_WORKER_GONE', `worker exited (${code ?? signal})`);
-        for (const call of worker.#pending.values()) call.reject(error);
-        worker.#pending.clear();
+        worker.#pending.rejectAll(error);
         reject(error);
       });
     });
@@ -120,41 +112,15 @@ export class WorkerProcess {
     if (this.#child.pid !== undefined) setPriority(this.#child.pid, 19);
   }
 
-  #settle(message: WorkerReply): void {
-    const call = this.#pending.get(message.id);
-    if (!call) return;
-    this.#pending.delete(message.id);
-    if (message.ok) call.resolve(message.result);
-    else call.reject(new ChaosError('CHAOS_WORKER_CALL', message.error));
+  #settle(message: IpcReply): void {
+    this.#pending.settle(message);
   }
 
   /** Calls `cmd` with `args`; rejects when the worker fails, is gone, or takes over `timeoutMs`. */
   call<T>(cmd: string, args: unknown = {}, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
     if (this.#gone) return Promise.reject(new ChaosError('CHAOS_WORKER_GONE', 'worker is gone'));
-    const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new ChaosError('CHAOS_WORKER_CALL', `${cmd}: no answer in ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, {
-        resolve: (v) => {
-          clearTimeout(timer);
-          resolve(v as T);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      const request: WorkerRequest = { id, cmd, args };
-      this.#child.send(request, (error) => {
-        if (!error) return;
-        this.#pending.delete(id);
-        clearTimeout(timer);
-        reject(new ChaosError('CHAOS_WORKER_GONE', `${cmd}: ${error.message}`));
-      });
-    });
+    const request = (id: number): WorkerRequest => ({ id, cmd, args });
+    return this.#pending.send<T>(this.#child, request, cmd, timeoutMs);
   }
 
   /** Lets the child exit on its own (so a CPU profile is written), killing it if it does not. */
@@ -174,7 +140,7 @@ export class WorkerProcess {
 export function serveWorker(commands: WorkerCommands, cleanup: () => Promise<void>): void {
   process.on('message', (request: WorkerRequest) => {
     const handler = commands[request.cmd];
-    const reply = (message: WorkerReply): void => void process.send?.(message);
+    const reply = (message: IpcReply): void => void process.send?.(message);
     if (!handler) {
       reply({ id: request.id, ok: false, error: `unknown command ${request.cmd}` });
       return;
