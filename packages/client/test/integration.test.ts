@@ -2,51 +2,14 @@
  * Client (with `ws`) against the real test server on port 0 (127.0.0.1). Short heartbeats,
  * generous bounds, seeded randomness for when faults strike.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { startTestServer, type TestServer } from '@ackwire/test-server';
-import { AckwireClient, type ClientOptions, type StateChange } from '../src/index.js';
+import { AckwireClient, type StateChange } from '../src/index.js';
 import { startBlackholeProxy } from './blackhole-proxy.js';
+import { liveServers } from './live-server.js';
 import { seededRandom } from './fake-clock.js';
 
-const servers: TestServer[] = [];
-const clients: AckwireClient[] = [];
-
-async function server(
-  serverOptions: Parameters<typeof startTestServer>[0] = {},
-): Promise<TestServer> {
-  const ts = await startTestServer({
-    port: 0,
-    ...serverOptions,
-    serverOptions: {
-      heartbeatIntervalMs: 300,
-      heartbeatTimeoutMs: 300,
-      rateLimitPerSecond: 100_000,
-      rateLimitBurst: 100_000,
-      ...serverOptions.serverOptions,
-    },
-  });
-  servers.push(ts);
-  return ts;
-}
-
-function client(ts: TestServer, options: ClientOptions = {}, url = ts.url): AckwireClient {
-  const c = new AckwireClient(url, {
-    WebSocket: WebSocket,
-    backoffBaseMs: 20,
-    backoffCapMs: 200,
-    receiptTimeoutMs: 300,
-    lifecycle: null,
-    ...options,
-  });
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const { server, client, track } = liveServers();
 
 describe('against the test server', () => {
   it('sends, requests, and passes server error codes through', async () => {
@@ -90,7 +53,7 @@ describe('against the test server', () => {
       WebSocket: WebSocket,
       lifecycle: null,
     });
-    clients.push(c);
+    track(c);
     const errors: string[] = [];
     c.on('error', (e) => errors.push(e.code));
     await expect(c.ready()).rejects.toMatchObject({ code: 'CLOSED' });

@@ -2,53 +2,14 @@
  * Topics (issue 5) against the real test server: reference counting across reconnects,
  * recovery, gaps, binary payloads, and a chaos run of 2,000 publications.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
-import { startTestServer, type TestServer } from '@ackwire/test-server';
-import {
-  AckwireClient,
-  type ClientOptions,
-  type EventMeta,
-  type GapInfo,
-  type SubscribedInfo,
-} from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { type EventMeta, type GapInfo, type SubscribedInfo } from '../src/index.js';
 import { seededRandom } from './fake-clock.js';
+import { liveServers } from './live-server.js';
 
-const servers: TestServer[] = [];
-const clients: AckwireClient[] = [];
-
-async function server(historySize = 1000): Promise<TestServer> {
-  const ts = await startTestServer({
-    port: 0,
-    serverOptions: {
-      heartbeatIntervalMs: 300,
-      heartbeatTimeoutMs: 300,
-      rateLimitPerSecond: 100_000,
-      rateLimitBurst: 100_000,
-      historySize,
-    },
-  });
-  servers.push(ts);
-  return ts;
-}
-
-function client(ts: TestServer, options: ClientOptions = {}): AckwireClient {
-  const c = new AckwireClient(ts.url, {
-    WebSocket,
-    backoffBaseMs: 20,
-    backoffCapMs: 200,
-    receiptTimeoutMs: 300,
-    lifecycle: null,
-    ...options,
-  });
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const live = liveServers();
+const client = live.client;
+const server = (historySize = 1000) => live.server({ serverOptions: { historySize } });
 
 describe('topics against the test server', () => {
   it('keeps one server subscription per topic through ten reconnects; each handler fires once per message', async () => {
