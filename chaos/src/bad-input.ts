@@ -10,7 +10,7 @@
 import { createRng } from './rng.js';
 import { fuzzDecoders } from './fuzz.js';
 import { fuzzLiveServer } from './live-fuzz.js';
-import { isMain, runAll, type RunnerResult } from './runner.js';
+import { isMain, numberArg, runAll, type RunnerResult } from './runner.js';
 import type { ChildStats } from './server-ipc.js';
 import { ServerProcess } from './server-child.js';
 import { runViolations } from './violations.js';
@@ -80,15 +80,11 @@ export async function runBadInput(
 }
 
 if (isMain(import.meta.url)) {
-  const arg = (name: string): number | undefined => {
-    const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-    return hit === undefined ? undefined : Number(hit.slice(name.length + 3));
-  };
   await runAll([
     (seed) =>
       runBadInput(seed, {
-        ...(arg('count') !== undefined && { codec: arg('count')! }),
-        ...(arg('live') !== undefined && { live: arg('live')! }),
+        ...(numberArg('count') !== undefined && { codec: numberArg('count')! }),
+        ...(numberArg('live') !== undefined && { live: numberArg('live')! }),
       }),
   ]);
 }

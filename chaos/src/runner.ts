@@ -35,6 +35,15 @@ export function isMain(moduleUrl: string): boolean {
   return script !== undefined && pathToFileURL(script).href === moduleUrl;
 }
 
+/** The number given as `--name=N` on the command line, if any (a runner's size flags). */
+export function numberArg(
+  name: string,
+  argv: readonly string[] = process.argv,
+): number | undefined {
+  const hit = argv.find((a) => a.startsWith(`--${name}=`));
+  return hit === undefined ? undefined : Number(hit.slice(name.length + 3));
+}
+
 /** Runs runners in order under one seed; sets a failing exit code if any failed. */
 export async function runAll(runners: readonly Runner[]): Promise<boolean> {
   const seed = resolveSeed();

@@ -17,7 +17,7 @@
  */
 import { sleep } from './harness.js';
 import { describeLoad, type ProcessLoad } from './process-load.js';
-import { isMain, runAll, type RunnerResult } from './runner.js';
+import { isMain, numberArg, runAll, type RunnerResult } from './runner.js';
 import type { ChildStats } from './server-ipc.js';
 import { ServerProcess } from './server-child.js';
 import type { RoundTrips, SlowWorkerConfig } from './slow-consumers-worker.js';
@@ -252,10 +252,6 @@ export async function runSlowConsumers(
 }
 
 if (isMain(import.meta.url)) {
-  const arg = (name: string): number | undefined => {
-    const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-    return hit === undefined ? undefined : Number(hit.slice(name.length + 3));
-  };
   const options: SlowConsumerOptions = {};
   const flags = {
     seconds: 'seconds',
@@ -268,7 +264,7 @@ if (isMain(import.meta.url)) {
     stallTimeoutMs: 'stall-timeout',
   } as const;
   for (const [key, flag] of Object.entries(flags) as [keyof typeof flags, string][]) {
-    const value = arg(flag);
+    const value = numberArg(flag);
     if (value !== undefined) options[key] = value;
   }
   if (process.argv.includes('--nice')) options.nice = true;

@@ -13,7 +13,7 @@
 import { DEFAULT_CLIENT_OPTIONS } from '@ackwire/client';
 import { closeAll, newClient, sleep, waitUntil, type Watched } from './harness.js';
 import { startProxy } from './proxy.js';
-import { isMain, runAll, type RunnerResult } from './runner.js';
+import { isMain, numberArg, runAll, type RunnerResult } from './runner.js';
 import type { ChildStats } from './server-ipc.js';
 import { ServerProcess } from './server-child.js';
 
@@ -157,15 +157,13 @@ export async function runStorm(seed: number, options: StormOptions = {}): Promis
 }
 
 if (isMain(import.meta.url)) {
-  const arg = (name: string): number | undefined => {
-    const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-    return hit === undefined ? undefined : Number(hit.slice(name.length + 3));
-  };
   await runAll([
     (seed) =>
       runStorm(seed, {
-        ...(arg('clients') !== undefined && { clients: arg('clients')! }),
-        ...(arg('backoff-base') !== undefined && { backoffBaseMs: arg('backoff-base')! }),
+        ...(numberArg('clients') !== undefined && { clients: numberArg('clients')! }),
+        ...(numberArg('backoff-base') !== undefined && {
+          backoffBaseMs: numberArg('backoff-base')!,
+        }),
       }),
   ]);
 }
