@@ -11,6 +11,7 @@
  * Alone: `pnpm -C chaos run storm [--seed=N] [--clients=N]`.
  */
 import { DEFAULT_CLIENT_OPTIONS } from '@ackwire/client';
+import { peakWindowShare } from '@ackwire/test-utils';
 import { closeAll, newClient, sleep, waitUntil, type Watched } from './harness.js';
 import { startProxy } from './proxy.js';
 import { isMain, numberArg, runAll, type RunnerResult } from './runner.js';
@@ -22,18 +23,7 @@ export const STORM_WINDOW_MS = 100;
 /** Largest share of attempts allowed in any window. */
 export const STORM_PEAK_LIMIT = 0.05;
 
-/** Largest share of `times` (sorted or not) inside any window of `windowMs`. */
-export function peakWindowShare(times: readonly number[], windowMs: number): number {
-  if (times.length === 0) return 0;
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while (sorted[end]! - sorted[start]! >= windowMs) start++;
-    best = Math.max(best, end - start + 1);
-  }
-  return best / sorted.length;
-}
+export { peakWindowShare };
 
 /** Options of a storm run. */
 export interface StormOptions {

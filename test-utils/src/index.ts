@@ -1,2 +1,3 @@
-/** Test helpers shared by the workspace's test suites (private, never published). */
+/** Test and measurement helpers shared by the workspace's suites (private, never published). */
 export * from './raw-client.js';
+export { peakWindowShare } from './peak-window.js';
