@@ -1,7 +1,7 @@
 import { connect as tcpConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, type EventEnvelope } from '@ackwire/protocol';
-import type { AckwireServer, DisconnectEvent } from '@ackwire/server';
+import type { AckwireServer, DisconnectEvent, ServerOptions } from '@ackwire/server';
 import { connect, startServer, until, type TestClient } from './helpers.js';
 
 let server: AckwireServer | undefined;
@@ -32,6 +32,22 @@ function serverBuffered(s: AckwireServer): number {
   return s.connections()[0]?.socket.writableLength ?? 0;
 }
 
+/**
+ * Starts a server with `options` (history of 10) and connects one subscriber of topic `feed`;
+ * records every disconnect.
+ */
+async function feedSubscriber(
+  options: ServerOptions,
+): Promise<{ srv: AckwireServer; client: TestClient; disconnects: DisconnectEvent[] }> {
+  ({ server } = await startServer({ historySize: 10, ...options }));
+  const disconnects: DisconnectEvent[] = [];
+  server.on('disconnect', (e) => disconnects.push(e));
+  const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
+    subs: [{ topic: 'feed' }],
+  });
+  return { srv: server, client, disconnects };
+}
+
 describe('flow control', () => {
   it('drops volatile events past the high-water mark and keeps the connection', async () => {
     ({ server } = await startServer({
@@ -52,20 +68,14 @@ describe('flow control', () => {
   });
 
   it('closes a slow consumer of reliable events with 1013 past the hard limit, within closeTimeoutMs', async () => {
-    ({ server } = await startServer({
+    const { srv, client, disconnects } = await feedSubscriber({
       sendHighWaterMark: 64 * 1024,
       sendHardLimit: 1024 * 1024,
       closeTimeoutMs: 200,
-      historySize: 10,
-    }));
-    const disconnects: DisconnectEvent[] = [];
-    server.on('disconnect', (e) => disconnects.push(e));
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
-      subs: [{ topic: 'feed' }],
     });
     pauseReading(client.ws);
-    for (let i = 0; i < MAX_PUBLISHES && server.connections()[0]?.state === 'open'; i++) {
-      server.publish('feed', CHUNK);
+    for (let i = 0; i < MAX_PUBLISHES && srv.connections()[0]?.state === 'open'; i++) {
+      srv.publish('feed', CHUNK);
     }
     await until(() => disconnects.length === 1, 3000, 'the slow consumer to be closed');
     expect(disconnects[0]!.code).toBe(CloseCode.TRY_AGAIN_LATER);
@@ -74,45 +84,35 @@ describe('flow control', () => {
 
   it('keeps reliable events past the high-water mark in its queue, not in the socket, and delivers all of them in order', async () => {
     const hwm = 64 * 1024;
-    ({ server } = await startServer({
+    const { srv, client } = await feedSubscriber({
       sendHighWaterMark: hwm,
       sendHardLimit: 64 * 1024 * 1024,
       sendStallTimeoutMs: 0,
-      historySize: 10,
-    }));
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
-      subs: [{ topic: 'feed' }],
     });
     pauseReading(client.ws);
     const count = 300; // ~9.8 MB: past loopback's kernel buffers, so the socket backs up
     let maxBuffered = 0;
     for (let i = 0; i < count; i++) {
-      server.publish('feed', CHUNK);
-      maxBuffered = Math.max(maxBuffered, serverBuffered(server));
+      srv.publish('feed', CHUNK);
+      maxBuffered = Math.max(maxBuffered, serverBuffered(srv));
     }
     // At most one frame is written once the mark is reached; the rest waits as references.
     expect(maxBuffered).toBeLessThan(hwm + CHUNK.byteLength + 1024);
     resumeReading(client.ws);
     await until(() => offsets(client).length === count, 15_000, 'every event');
     expect(offsets(client)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
-    expect(server.connections()[0]!.state).toBe('open');
+    expect(srv.connections()[0]!.state).toBe('open');
     client.close();
   });
 
   it('keeps a healthy client that falls behind a burst of many high-water marks', async () => {
-    ({ server } = await startServer({
+    const { srv, client, disconnects } = await feedSubscriber({
       sendHighWaterMark: 64 * 1024,
       sendHardLimit: 64 * 1024 * 1024,
       sendStallTimeoutMs: 1000,
-      historySize: 10,
-    }));
-    const disconnects: DisconnectEvent[] = [];
-    server.on('disconnect', (e) => disconnects.push(e));
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
-      subs: [{ topic: 'feed' }],
     });
     const count = 600; // ~20 MB in one synchronous burst: 300 high-water marks
-    for (let i = 0; i < count; i++) server.publish('feed', CHUNK);
+    for (let i = 0; i < count; i++) srv.publish('feed', CHUNK);
     await until(() => offsets(client).length === count, 30_000, 'every event');
     expect(offsets(client)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     expect(disconnects).toEqual([]);
@@ -120,24 +120,18 @@ describe('flow control', () => {
   });
 
   it('closes with 1013 a reader that drains nothing for sendStallTimeoutMs, far under the hard limit', async () => {
-    ({ server } = await startServer({
+    const { srv, client, disconnects } = await feedSubscriber({
       sendHighWaterMark: 64 * 1024,
       sendHardLimit: 512 * 1024 * 1024,
       sendStallTimeoutMs: 300,
       heartbeatIntervalMs: 200,
       heartbeatTimeoutMs: 60_000, // the reader answers nothing: only the stall may close it
       closeTimeoutMs: 200,
-      historySize: 10,
-    }));
-    const disconnects: DisconnectEvent[] = [];
-    server.on('disconnect', (e) => disconnects.push(e));
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
-      subs: [{ topic: 'feed' }],
     });
     pauseReading(client.ws);
     // Enough to fill loopback's kernel buffers and the mark; bounded far below the hard limit.
-    for (let i = 0; i < 600 && server.connections()[0]?.state === 'open'; i++) {
-      server.publish('feed', CHUNK);
+    for (let i = 0; i < 600 && srv.connections()[0]?.state === 'open'; i++) {
+      srv.publish('feed', CHUNK);
     }
     await until(() => disconnects.length === 1, 5000, 'the stalled reader to be closed');
     expect(disconnects[0]).toMatchObject({
