@@ -73,6 +73,11 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   readonly #replay = new ReplayQueue();
   readonly #stall: StallWatch;
   readonly #writes: WriteCoalescer;
+  /**
+   * True when frames are written to the socket as built (outgoing.ts); with permessage-deflate
+   * negotiated, `ws` must compress them and keeps its own queue, so they go through `ws.send`.
+   */
+  readonly #framesAsIs: boolean;
   #cancelPump: (() => void) | undefined = undefined;
   #state: ConnectionState = 'handshake';
   #protocolErrors = 0;
@@ -91,6 +96,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.#liveness = new Liveness(this.openedAt);
     this.#stall = new StallWatch(this.openedAt);
     this.#writes = new WriteCoalescer(socket);
+    this.#framesAsIs = !ws.extensions.includes('permessage-deflate');
     const o = host.options;
     this.#bucket = new TokenBucket(o.rateLimitPerSecond, o.rateLimitBurst, this.openedAt);
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
@@ -268,7 +274,10 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer');
       return false;
     }
-    this.ws.send(frame.payload, { binary: frame.binary });
+    // The frame is complete (outgoing.ts); `ws` queues nothing of its own with compression off,
+    // so writing it to the socket keeps the order of everything `ws` writes (pings, close).
+    if (this.#framesAsIs) this.socket.write(frame.wire);
+    else this.ws.send(frame.payload, { binary: frame.binary });
     this.#stall.wrote(frame.bytes);
     this.#host.counters.messagesOut++;
     this.#host.counters.bytesOut += frame.bytes;
