@@ -54,10 +54,15 @@ export interface SubscriptionEvents {
 /** A topic event handler. */
 export type TopicHandler<D = unknown> = (data: D, meta: EventMeta) => void;
 
-/** One topic's handles and the position the client holds (its last delivered event). */
+/**
+ * One topic's handles and the position the client holds (its last delivered event). Both are
+ * kept cheap to deliver with (issue 7): `_subs` is replaced, never changed in place, so delivery
+ * walks it without a copy (a handle added or removed by a handler counts from the next event);
+ * `_position` is the state's own object, moved in place per event and copied wherever it leaves.
+ */
 interface TopicState {
   readonly _topic: string;
-  readonly _subs: Set<Subscription<never>>;
+  _subs: readonly Subscription<never>[];
   _position: StreamPosition | undefined;
 }
 
@@ -138,13 +143,12 @@ export class SubscriptionRegistry {
     const sub = new Subscription<D>(topic, handler, this);
     let state = this.#topics.get(topic);
     if (!state) {
-      state = { _topic: topic, _subs: new Set(), _position: undefined };
+      state = { _topic: topic, _subs: [sub], _position: undefined };
       this.#topics.set(topic, state);
-      state._subs.add(sub);
       if (this._hooks._isOpen()) this.#subscribeNow(state);
     } else {
-      state._subs.add(sub);
-      const position = state._position;
+      state._subs = [...state._subs, sub];
+      const position = state._position && { ...state._position };
       if (position) {
         // The server subscription already exists: this handle is live from the next event.
         defer(() => {
@@ -159,8 +163,9 @@ export class SubscriptionRegistry {
   /** Removes a handle; sends `unsub` once, when it was the topic's last. */
   _remove(sub: Subscription<never>): void {
     const state = this.#topics.get(sub.topic);
-    if (!state || !state._subs.delete(sub)) return;
-    if (state._subs.size > 0) return;
+    if (!state?._subs.includes(sub)) return;
+    state._subs = state._subs.filter((s) => s !== sub);
+    if (state._subs.length > 0) return;
     this.#topics.delete(sub.topic);
     if (this._hooks._isOpen()) this._hooks._sendUnsub(sub.topic);
   }
@@ -211,14 +216,16 @@ export class SubscriptionRegistry {
           });
       }
     }
-    state._position = { epoch: event.epoch, offset: event.offset };
+    if (pos)
+      pos.offset = event.offset; // same epoch: checked above
+    else state._position = { epoch: event.epoch, offset: event.offset };
     const meta: EventMeta = {
       topic: event.topic,
       epoch: event.epoch,
       offset: event.offset,
       publishedAt: event.ts,
     };
-    for (const sub of [...state._subs]) {
+    for (const sub of state._subs) {
       if (!sub.active) continue;
       try {
         (sub._handler as TopicHandler)(event.data, meta);
@@ -255,9 +262,9 @@ export class SubscriptionRegistry {
     }
     const previous = state._position;
     const current = { epoch: result.epoch, offset: result.offset };
-    if (!result.recovered || !previous) state._position = current;
+    if (!result.recovered || !previous) state._position = { ...current };
     const gap = previous !== undefined && !result.recovered;
-    for (const sub of [...state._subs]) {
+    for (const sub of state._subs) {
       if (gap) {
         sub._emitter._emit('gap', {
           topic: state._topic,

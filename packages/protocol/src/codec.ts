@@ -37,9 +37,17 @@ export function encode(envelope: Envelope): string | Uint8Array {
  */
 function isComplete(limits: Partial<ProtocolLimits> | undefined): limits is ProtocolLimits {
   if (!limits) return false;
+  if (limits === lastComplete) return true;
   for (const key of LIMIT_KEYS) if (typeof limits[key] !== 'number') return false;
+  lastComplete = limits;
   return true;
 }
+
+/**
+ * The limits object last found complete: a client or server passes the same one with every
+ * frame, which then costs one comparison instead of a keyed look-up per limit (issue 7).
+ */
+let lastComplete: Partial<ProtocolLimits> | undefined;
 
 const LIMIT_KEYS = /* @__PURE__ */ Object.keys(DEFAULT_LIMITS) as (keyof ProtocolLimits)[];
 
