@@ -7,7 +7,7 @@
  * retry storm.
  * @internal
  */
-import { clientError } from './errors.js';
+import { clientError, refused } from './errors.js';
 import type { ClientOptions } from './options.js';
 
 /** Consecutive refusals after which a refreshing `auth` function is given up on. */
@@ -40,10 +40,10 @@ export async function nextToken(
     throw clientError('AUTH_FAILED', 'options.auth threw', { cause });
   }
   if (token !== undefined && typeof token !== 'string') {
-    throw clientError('AUTH_FAILED', `options.auth: expected a string, got ${typeof token}`);
+    throw refused('options.auth', 'a string', typeof token, 'AUTH_FAILED');
   }
   if (token !== undefined && state._refused.has(token)) {
-    throw clientError('AUTH_REJECTED', 'options.auth returned a token the server already refused');
+    throw clientError('AUTH_REJECTED', 'options.auth: a token the server refused');
   }
   return token;
 }

@@ -13,7 +13,7 @@ import {
 } from '@ackwire/protocol';
 import { randomClientId } from './client-id.js';
 import { encodeEnvelope, validatedNames, type ValidatedNames } from './encoding.js';
-import { AckwireClientError, clientError } from './errors.js';
+import { AckwireClientError, checkArgument, clientError, refused } from './errors.js';
 import { Emitter } from './emitter.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { tooLarge, type OutboxEntry, type Outbox } from './outbox.js';
@@ -83,14 +83,11 @@ export class AckwireClient<
     this.#opts = resolveOptions(options);
     const resolved = resolveUrl(url);
     this.url = resolved.href;
-    try {
-      this.clientId =
-        this.#opts.clientId === undefined
-          ? randomClientId()
-          : validateClientId(this.#opts.clientId, 'options.clientId');
-    } catch (cause) {
-      throw clientError('INVALID_ARGUMENT', (cause as Error).message, { cause });
-    }
+    const cid = this.#opts.clientId;
+    this.clientId =
+      cid === undefined
+        ? randomClientId()
+        : checkArgument(() => validateClientId(cid, 'options.clientId'));
     const o = this.#opts;
     this.#registry = new SubscriptionRegistry({
       _isOpen: () => this.#session._sessionOpen,
@@ -253,11 +250,7 @@ export class AckwireClient<
    */
   subscribe<K extends keyof T & string>(topic: K, handler: TopicHandler<T[K]>): Subscription<T[K]> {
     if (this.#session._closeError) throw this.#session._closedError();
-    try {
-      validateTopic(topic, this.#opts.decodeLimits);
-    } catch (cause) {
-      throw clientError('INVALID_ARGUMENT', (cause as Error).message, { cause });
-    }
+    checkArgument(() => validateTopic(topic, this.#opts.decodeLimits));
     return this.#registry._add(topic, handler);
   }
 
@@ -288,9 +281,7 @@ export class AckwireClient<
   ): Promise<Receipt> {
     if (this.#session._closeError) return Promise.reject(this.#session._closedError());
     if (timeoutMs !== undefined && !(timeoutMs > 0)) {
-      return Promise.reject(
-        clientError('INVALID_ARGUMENT', `timeoutMs: expected a number > 0, got ${timeoutMs}`),
-      );
+      return Promise.reject(refused('timeoutMs', 'a number > 0', timeoutMs));
     }
     const session = this.#session;
     const outbox = this.#outbox;

@@ -4,7 +4,6 @@
  */
 import {
   encode,
-  ProtocolError,
   utf8Length,
   validateClientId,
   validateTopic,
@@ -12,7 +11,7 @@ import {
   type ClientEnvelope,
   type ProtocolLimits,
 } from '@ackwire/protocol';
-import { clientError } from './errors.js';
+import { checkArgument } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
 /** An encoded frame and its size in bytes. @internal */
@@ -86,12 +85,9 @@ export function encodeEnvelope(
   options: ResolvedOptions,
   known: ValidatedNames,
 ): EncodedFrame {
-  try {
+  return checkArgument(() => {
     checkNames(env, options.decodeLimits, known);
     const frame = encode(env);
     return { frame, bytes: typeof frame === 'string' ? utf8Length(frame) : frame.byteLength };
-  } catch (cause) {
-    const message = cause instanceof ProtocolError ? cause.message : String(cause);
-    throw clientError('INVALID_ARGUMENT', message, { cause });
-  }
+  });
 }

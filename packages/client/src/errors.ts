@@ -75,6 +75,33 @@ export class ServerError extends AckwireError {
   }
 }
 
+/**
+ * The one shape of a refused value, as the protocol's validator words it (docs/protocol.md
+ * §3.6): `field: expected what, got value`. @internal
+ */
+export function refused(
+  field: string,
+  expected: string,
+  got: unknown,
+  code: ClientErrorCode = 'INVALID_ARGUMENT',
+): AckwireClientError {
+  return clientError(code, `${field}: expected ${expected}, got ${String(got)}`);
+}
+
+/**
+ * Runs `check` on an argument the app handed in; whatever it throws (a ProtocolError naming the
+ * field) is rethrown as `INVALID_ARGUMENT` with the same message, the original as its cause.
+ * @internal
+ */
+export function checkArgument<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw clientError('INVALID_ARGUMENT', message, { cause });
+  }
+}
+
 /** Shorthand used throughout the client. @internal */
 export function clientError(
   code: ClientErrorCode,

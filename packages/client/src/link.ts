@@ -302,31 +302,27 @@ export abstract class Link implements OutboxHost {
 
   /** Writes one frame if a session is open and the socket is not backed up. */
   _writeFrame(frame: string | Uint8Array, bytes: number): boolean {
-    if (!this._sessionOpen || !this.#canWrite() || !this.#send(frame)) return false;
-    this._counters.bytesOut += bytes;
-    this._counters.framesOut++;
-    return true;
+    return this._sessionOpen && this.#canWrite() && this.#send(frame, bytes);
   }
 
   /** Writes a control frame (hello, ping, pong) on the current socket, if it is open. */
   _sendRaw(env: ClientEnvelope): void {
     const frame = encode(env);
-    if (this.#send(frame)) {
-      this._counters.bytesOut += frameSize(frame);
-      this._counters.framesOut++;
-    }
+    this.#send(frame, frameSize(frame));
   }
 
-  /** Writes one frame; false when the socket refused it (closing, or not open). */
-  #send(frame: string | Uint8Array): boolean {
+  /** Writes one frame of `bytes` and counts it; false when the socket refused it (closing, or not open). */
+  #send(frame: string | Uint8Array, bytes: number): boolean {
     const ws = this._ws;
     if (!ws || ws.readyState !== ReadyState.OPEN) return false;
     try {
       ws.send(frame);
-      return true;
     } catch {
       return false;
     }
+    this._counters.bytesOut += bytes;
+    this._counters.framesOut++;
+    return true;
   }
 
   // ------------------------------------------------------------------ flow control

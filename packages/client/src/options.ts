@@ -5,7 +5,7 @@
 import { DEFAULT_LIMITS, type ProtocolLimits } from '@ackwire/protocol';
 import type { RandomSource } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
-import { clientError, type AckwireClientError } from './errors.js';
+import { refused } from './errors.js';
 import type { LifecycleTarget } from './lifecycle.js';
 import type { WebSocketConstructor } from './websocket.js';
 
@@ -217,27 +217,20 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
       key !== 'lowWaterMark' &&
       !(typeof v === 'number' && v > 0)
     ) {
-      throw invalid(key, 'a number > 0', v);
+      throw refused(`options.${key}`, 'a number > 0', v);
     }
   }
   o.decodeLimits = { ...d.decodeLimits, ...options.decodeLimits };
   const r = o as unknown as ResolvedOptions;
   const low = r.lowWaterMark;
   if (typeof low !== 'number' || low < 0 || low > r.highWaterMark) {
-    throw invalid('lowWaterMark', '0 to highWaterMark', low);
+    throw refused('options.lowWaterMark', '0 to highWaterMark', low);
   }
   if (r.overflow !== 'reject' && r.overflow !== 'drop-oldest') {
-    throw invalid('overflow', "'reject' or 'drop-oldest'", r.overflow);
+    throw refused('options.overflow', "'reject' or 'drop-oldest'", r.overflow);
   }
   if (r.auth !== undefined && typeof r.auth !== 'string' && typeof r.auth !== 'function') {
-    throw invalid('auth', 'a string or a function', typeof r.auth);
+    throw refused('options.auth', 'a string or a function', typeof r.auth);
   }
   return r;
-}
-
-function invalid(key: string, expected: string, got: unknown): AckwireClientError {
-  return clientError(
-    'INVALID_ARGUMENT',
-    `options.${key}: expected ${expected}, got ${String(got)}`,
-  );
 }
