@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ChaosError } from './errors.js';
 import { PendingCalls } from './ipc-calls.js';
 import type { ChildReply, ChildRequest, ServerProcessConfig } from './server-ipc.js';
+import { tracing } from './trace.js';
 import { profilingFlags } from './worker-process.js';
 
 const ENTRY = fileURLToPath(new URL('./server-process.ts', import.meta.url));
@@ -150,7 +151,7 @@ export class ServerProcess {
    */
   async stop(): Promise<void> {
     const child = this.#child;
-    if (child && profilingFlags().length > 0 && child.connected) {
+    if (child && (profilingFlags().length > 0 || tracing) && child.connected) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       this.#child = undefined;
       child.disconnect();

@@ -16,6 +16,7 @@ import {
   type ServerOptions,
 } from '@ackwire/server';
 import { processLoad } from './process-load.js';
+import { trace, traceLoopStalls } from './trace.js';
 import type { ChildReply, ChildRequest, ServerProcessConfig } from './server-ipc.js';
 
 const config = JSON.parse(process.env['CHAOS_SERVER_CONFIG'] ?? '{}') as ServerProcessConfig;
@@ -62,7 +63,10 @@ const closes: Record<string, number> = {};
 const deadPeers: { cid: string | undefined; at: number }[] = [];
 /** Client ids closed with each code (for the slow-consumer and flood checks). */
 const closedCids: Record<string, string[]> = {};
+traceLoopStalls('server');
+server.on('session', ({ cid }) => trace('server', `session ${cid.replace(/-\d+$/, '')}`));
 server.on('disconnect', ({ cid, code }) => {
+  trace('server', `close ${code} ${cid?.replace(/-\d+$/, '')}`);
   closes[code] = (closes[code] ?? 0) + 1;
   if (cid !== undefined && code !== 1000 && code !== 1001) (closedCids[code] ??= []).push(cid);
   if (code === 4008) deadPeers.push({ cid, at: Date.now() });
@@ -99,8 +103,13 @@ function census(): { connections: number; cids: number; duplicateCids: number } 
 
 function run(request: ChildRequest): unknown {
   switch (request.cmd) {
-    case 'publish':
-      return publish(request.topic, request.seqs, request.padBytes ?? 0);
+    case 'publish': {
+      const t0 = performance.now();
+      const n = publish(request.topic, request.seqs, request.padBytes ?? 0);
+      const ms = performance.now() - t0;
+      if (ms > 2) trace('server', `publish ${ms.toFixed(1)}`);
+      return n;
+    }
     case 'positions':
       return positions;
     case 'stats': {

@@ -12,6 +12,7 @@ import { closeAll, newClient, sleep, waitUntil, type Watched } from './harness.j
 import { startProxy, type Proxy } from './proxy.js';
 import { serveWorker, type WorkerCommands } from './worker-process.js';
 import { processLoad, type ProcessLoad } from './process-load.js';
+import { trace, traceLoopStalls } from './trace.js';
 
 /** What the runner tells a worker. */
 export interface SlowWorkerConfig {
@@ -44,6 +45,7 @@ const clients: Watched[] = [];
 let proxy: Proxy | undefined;
 let flooding: NodeJS.Timeout | undefined;
 const load = processLoad();
+traceLoopStalls(config.role);
 
 /** Echo requests, one at a time per client, every 50 ms, until `ms` have passed. */
 async function measure(ms: number): Promise<RoundTrips> {
@@ -58,7 +60,9 @@ async function measure(ms: number): Promise<RoundTrips> {
         const t0 = performance.now();
         try {
           await c.client.request('echo', { t: t0 }, { timeoutMs: ECHO_TIMEOUT_MS });
-          samples.push(performance.now() - t0);
+          const rtt = performance.now() - t0;
+          samples.push(rtt);
+          if (rtt > 4) trace(config.role, `rtt ${rtt.toFixed(1)}`, performance.timeOrigin + t0);
         } catch {
           samples.push(ECHO_TIMEOUT_MS);
         }

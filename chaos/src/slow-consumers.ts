@@ -13,7 +13,7 @@
  * own process, in the quiet phase as in the loaded one; this process only publishes and samples.
  * With `--nice` the two attacker processes run at nice 19, a stand-in for other machines.
  * Alone: `pnpm -C chaos run slow-consumers [--seed=N] [--seconds=N] [--quiet-seconds=N] [--warm-up=N]
- * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--nice]`.
+ * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--read-window=BYTES] [--nice]`.
  */
 import { sleep } from './harness.js';
 import { describeLoad, type ProcessLoad } from './process-load.js';
@@ -22,6 +22,7 @@ import type { ChildStats } from './server-ipc.js';
 import { ServerProcess } from './server-child.js';
 import type { RoundTrips, SlowWorkerConfig } from './slow-consumers-worker.js';
 import { WorkerProcess } from './worker-process.js';
+import { trace } from './trace.js';
 
 /** Sizes of the run. */
 export interface SlowConsumerOptions {
@@ -40,6 +41,8 @@ export interface SlowConsumerOptions {
   highWaterMark?: number;
   /** The server's `sendStallTimeoutMs`, to try other settings. @default the server's default */
   stallTimeoutMs?: number;
+  /** The server's `sendReadWindow`, to try other settings. @default the server's default */
+  readWindow?: number;
   /** Run the stalled readers' and the flooders' processes at nice 19. @default false */
   nice?: boolean;
 }
@@ -114,6 +117,7 @@ export async function runSlowConsumers(
       ...(options.hardLimit !== undefined && { sendHardLimit: options.hardLimit }),
       ...(options.stallTimeoutMs !== undefined && { sendStallTimeoutMs: options.stallTimeoutMs }),
       ...(options.highWaterMark !== undefined && { sendHighWaterMark: options.highWaterMark }),
+      ...(options.readWindow !== undefined && { sendReadWindow: options.readWindow }),
     },
   });
   const workers: WorkerProcess[] = [];
@@ -165,6 +169,7 @@ export async function runSlowConsumers(
     const baseline = await server.call<ChildStats>({ cmd: 'stats' });
 
     await loads(p);
+    trace('runner', 'quiet');
     const quiet = await p.ordinary.call<RoundTrips>('measure', { ms: quietSeconds * 1000 });
     const quietLoads = await loads(p);
 
@@ -174,10 +179,13 @@ export async function runSlowConsumers(
     // their own subscribe results (on a busy machine past any bound), and with it paused the
     // whole fan-out into the stalled sockets falls inside the measured phase.
     paused = true;
+    trace('runner', 'stalled-open');
     await p.stalled.call('open');
     await p.stalled.call('stall');
     paused = false;
+    trace('runner', 'stall+publish');
     await p.flooders.call('flood', { on: true });
+    trace('runner', 'loaded');
     let peakRss = baseline.rss;
     const sampling = setInterval(() => {
       void server
@@ -190,6 +198,7 @@ export async function runSlowConsumers(
       { ms: seconds * 1000 },
       seconds * 1000 + 60_000,
     );
+    trace('runner', 'loaded-end');
     const loadedLoads = await loads(p);
     clearInterval(sampling);
     await p.flooders.call('flood', { on: false });
@@ -262,6 +271,7 @@ if (isMain(import.meta.url)) {
     hardLimit: 'hard-limit',
     highWaterMark: 'hwm',
     stallTimeoutMs: 'stall-timeout',
+    readWindow: 'read-window',
   } as const;
   for (const [key, flag] of Object.entries(flags) as [keyof typeof flags, string][]) {
     const value = numberArg(flag);

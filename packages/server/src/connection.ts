@@ -26,6 +26,7 @@ import { TokenBucket, type RateVerdict } from './rate-limit.js';
 import type { Session, SessionConnection } from './session.js';
 import type { Counters } from './stats.js';
 import { ReplayQueue, StallWatch, type QueuedEvent } from './replay-queue.js';
+import { ReadWindow } from './read-window.js';
 import type { StoredEvent, Subscriber } from './topics.js';
 import { canMove, type ConnectionState } from './connection-state.js';
 
@@ -70,8 +71,9 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   readonly #liveness: Liveness;
   readonly #bucket: TokenBucket;
   readonly #delayed = new Set<() => void>();
-  readonly #replay = new ReplayQueue();
+  readonly #replay = new ReplayQueue(() => this.#window.full);
   readonly #stall: StallWatch;
+  readonly #window: ReadWindow;
   readonly #writes: WriteCoalescer;
   /**
    * True when frames are written to the socket as built (outgoing.ts); with permessage-deflate
@@ -95,12 +97,17 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.openedAt = host.now();
     this.#liveness = new Liveness(this.openedAt);
     this.#stall = new StallWatch(this.openedAt);
+    this.#window = new ReadWindow(host.options.sendReadWindow, (probe) => this.#ping(probe));
     this.#writes = new WriteCoalescer(socket);
     this.#framesAsIs = !ws.extensions.includes('permessage-deflate');
     const o = host.options;
     this.#bucket = new TokenBucket(o.rateLimitPerSecond, o.rateLimitBurst, this.openedAt);
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
-    ws.on('pong', () => this.#liveness.touch(host.now()));
+    ws.on('pong', (data) => {
+      this.#liveness.touch(host.now());
+      // The peer read everything before the probe: write what waits for the window.
+      if (this.#window.pong(data) && this.#replay.peek() !== undefined) this.#pump();
+    });
     ws.on('ping', () => this.#liveness.touch(host.now()));
     ws.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
     // ws reports peer faults (bad UTF-8, oversize, bad framing) here and closes with the right
@@ -210,7 +217,9 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.close(CloseCode.SESSION_TIMEOUT, 'no session opened in time');
       return;
     }
-    const stalledMs = this.#stall.stalledFor(now, this.ws.bufferedAmount, o.sendHighWaterMark);
+    const buffered = this.ws.bufferedAmount;
+    const backedUp = buffered >= o.sendHighWaterMark || this.#window.full;
+    const stalledMs = this.#stall.stalledFor(now, backedUp, buffered, this.#window.confirmed);
     if (this.#state === 'open' && o.sendStallTimeoutMs > 0 && stalledMs >= o.sendStallTimeoutMs) {
       // Alive (it answers pings) but reading nothing: its queue would only grow until the hard
       // limit, or sit in memory for good on a quiet topic. It recovers from history.
@@ -278,10 +287,23 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     // so writing it to the socket keeps the order of everything `ws` writes (pings, close).
     if (this.#framesAsIs) this.socket.write(frame.wire);
     else this.ws.send(frame.payload, { binary: frame.binary });
-    this.#stall.wrote(frame.bytes);
+    this.#wrote(frame.bytes);
     this.#host.counters.messagesOut++;
     this.#host.counters.bytesOut += frame.bytes;
     return true;
+  }
+
+  #wrote(bytes: number): void {
+    this.#stall.wrote(bytes);
+    this.#window.wrote(bytes);
+  }
+
+  #ping(probe: string): void {
+    try {
+      this.ws.ping(probe);
+    } catch {
+      // The socket is closing; the close event will clean up.
+    }
   }
 
   /** Sends a receipt (SessionConnection). */
@@ -344,9 +366,10 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     const hwm = this.#host.options.sendHighWaterMark;
     for (let next = this.#replay.peek(); next; next = this.#replay.peek()) {
       if (this.#state !== 'open') return;
-      if (this.ws.bufferedAmount >= hwm) {
-        // Resume once the socket has drained; a reader that never reads is closed by the hard
-        // limit (live events pile up behind), the stall timeout or the heartbeat.
+      if (this.ws.bufferedAmount >= hwm || this.#window.full) {
+        // Resume once the socket has drained or the peer confirmed reading; a reader that never
+        // reads is closed by the hard limit (live events pile up behind), the stall timeout or
+        // the heartbeat.
         this.#schedulePump();
         return;
       }
@@ -355,7 +378,10 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     }
   }
 
-  /** Runs the pump on the socket's `drain` (no timer per stalled reader), else after a poll. */
+  /**
+   * Runs the pump on the socket's `drain` (no timer per stalled reader), or on the pong that
+   * opens the read window (the `pong` listener), else after a poll.
+   */
   #schedulePump(): void {
     if (this.#cancelPump !== undefined) return;
     const socket = this.socket;
@@ -365,6 +391,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.#cancelPump = () => socket.off('drain', onDrain);
       return;
     }
+    if (this.#window.full) return;
     this.#cancelPump = this.#host.timers.timeout(() => this.#pump(), PUMP_RETRY_MS);
   }
 

@@ -214,6 +214,18 @@ export interface ServerOptions {
    */
   sendStallTimeoutMs?: number;
   /**
+   * Bytes a connection may be sent before its peer confirms reading them; past it the connection
+   * counts as backed up, as above `sendHighWaterMark` (volatile messages dropped, reliable topic
+   * events wait in its queue). Confirmation is a protocol ping carrying the count of bytes
+   * written, sent once half the window is out; the pong proves everything before it was read.
+   * Needed because the buffered amount shows only Node's queue: the kernel's buffers let a
+   * reader that stopped reading absorb megabytes first (docs/reliability.md, slow consumers).
+   * A reader is held up only when its round trip exceeds the time to send half a window. 0
+   * turns it off.
+   * @default 1048576
+   */
+  sendReadWindow?: number;
+  /**
    * `goaway.after` sent on `close()`: clients wait this long plus jitter before reconnecting.
    * @default 1000
    */
@@ -299,6 +311,7 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   sendHighWaterMark: 256 * 1024,
   sendHardLimit: 16 * 1024 * 1024,
   sendStallTimeoutMs: 30_000,
+  sendReadWindow: 1024 * 1024,
   goAwayAfterMs: 1000,
   closeTimeoutMs: 2000,
   perMessageDeflate: false,
@@ -327,6 +340,7 @@ const NON_NEGATIVE = [
   'maxSubscriptionsPerConnection',
   'historyTtlMs',
   'sendStallTimeoutMs',
+  'sendReadWindow',
   'goAwayAfterMs',
   'closeTimeoutMs',
 ] as const;

@@ -28,15 +28,24 @@ export class ReplayQueue {
   #bytes = 0;
   /** Topics whose events must queue here until the queue is empty. */
   readonly #topics = new Set<string>();
+  readonly #gated: () => boolean;
+
+  /**
+   * `gated` tells when every event must queue, whatever its topic: while the connection's peer
+   * has not confirmed reading what it was sent (`ReadWindow`).
+   */
+  constructor(gated: () => boolean = () => false) {
+    this.#gated = gated;
+  }
 
   /** Bytes queued. */
   get bytes(): number {
     return this.#bytes;
   }
 
-  /** True while events of `topic` must queue behind the replay. */
+  /** True while events of `topic` must queue: behind the replay, or while the gate is shut. */
   holds(topic: string): boolean {
-    return this.#topics.has(topic);
+    return this.#topics.has(topic) || this.#gated();
   }
 
   push(event: QueuedEvent): void {
@@ -72,16 +81,16 @@ export class ReplayQueue {
 }
 
 /**
- * How long a connection's socket has been backed up (at or above the high-water mark) without
- * draining a byte. Drained bytes are those written minus those still buffered, so a reader that
- * reads slowly keeps resetting the clock while one that has stopped reading does not; the
- * server closes the latter after `sendStallTimeoutMs` (issue 8: a dead reader is cut off by
- * time, not only by bytes).
+ * How long a connection has been backed up (at or above the high-water mark, or with its read
+ * window full) without progress: bytes drained from its socket or confirmed read by its peer. A
+ * reader that reads slowly keeps resetting the clock while one that has stopped reading does
+ * not; the server closes the latter after `sendStallTimeoutMs` (issue 8: a dead reader is cut
+ * off by time, not only by bytes).
  * @internal
  */
 export class StallWatch {
   #written = 0;
-  #drained = 0;
+  #progress = 0;
   #since: number;
 
   constructor(now: number) {
@@ -94,13 +103,14 @@ export class StallWatch {
   }
 
   /**
-   * Milliseconds the socket has been backed up (`buffered` at or above `highWaterMark`) without
-   * draining; 0 when it is not backed up or drained since the last call.
+   * Milliseconds the connection has been backed up without progress; 0 when it is not backed
+   * up, or made progress since the last call. `buffered` is the socket's buffered amount,
+   * `confirmed` the bytes its peer confirmed reading (both feed the progress).
    */
-  stalledFor(now: number, buffered: number, highWaterMark: number): number {
-    const drained = this.#written - buffered;
-    if (buffered < highWaterMark || drained > this.#drained) this.#since = now;
-    this.#drained = Math.max(this.#drained, drained);
+  stalledFor(now: number, backedUp: boolean, buffered: number, confirmed: number): number {
+    const progress = this.#written - buffered + confirmed;
+    if (!backedUp || progress > this.#progress) this.#since = now;
+    this.#progress = Math.max(this.#progress, progress);
     return now - this.#since;
   }
 }

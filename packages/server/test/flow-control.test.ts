@@ -141,6 +141,49 @@ describe('flow control', () => {
     client.ws.terminate();
   });
 
+  it('writes no more than sendReadWindow to a reader that stopped reading, then all of it in order once it reads', async () => {
+    const window = 256 * 1024;
+    const { srv, client, disconnects } = await feedSubscriber({
+      // The mark far above the window: only the read window may hold the events back.
+      sendHighWaterMark: 32 * 1024 * 1024,
+      sendHardLimit: 64 * 1024 * 1024,
+      sendReadWindow: window,
+      sendStallTimeoutMs: 0,
+    });
+    pauseReading(client.ws);
+    const socket = srv.connections()[0]!.socket as { bytesWritten?: number };
+    const before = socket.bytesWritten ?? 0;
+    const count = 100; // 3.2 MB: the kernel's buffers alone would take most of it
+    for (let i = 0; i < count; i++) srv.publish('feed', CHUNK);
+    // One frame may cross the window; the rest waits as references.
+    expect((socket.bytesWritten ?? 0) - before).toBeLessThan(window + CHUNK.byteLength + 1024);
+    resumeReading(client.ws);
+    await until(() => offsets(client).length === count, 15_000, 'every event');
+    expect(offsets(client)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(disconnects).toEqual([]);
+    client.close();
+  });
+
+  it('closes with 1013 a reader whose read window stays full for sendStallTimeoutMs', async () => {
+    const { srv, client, disconnects } = await feedSubscriber({
+      sendHighWaterMark: 32 * 1024 * 1024,
+      sendHardLimit: 512 * 1024 * 1024,
+      sendReadWindow: 128 * 1024,
+      sendStallTimeoutMs: 300,
+      heartbeatIntervalMs: 200,
+      heartbeatTimeoutMs: 60_000,
+      closeTimeoutMs: 200,
+    });
+    pauseReading(client.ws);
+    for (let i = 0; i < 20; i++) srv.publish('feed', CHUNK); // 640 KB: far under the mark
+    await until(() => disconnects.length === 1, 5000, 'the stalled reader to be closed');
+    expect(disconnects[0]).toMatchObject({
+      code: CloseCode.TRY_AGAIN_LATER,
+      reason: 'slow consumer: stalled',
+    });
+    client.ws.terminate();
+  });
+
   it('drops a connection that never finishes its HTTP handshake', async () => {
     ({ server } = await startServer({ handshakeTimeoutMs: 300 }));
     const socket = tcpConnect(server.port!, '127.0.0.1');

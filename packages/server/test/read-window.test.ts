@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ReadWindow } from '../src/read-window.js';
+
+/** A window of `size` bytes that records the probes it sends. */
+function windowOf(size: number): { window: ReadWindow; probes: string[] } {
+  const probes: string[] = [];
+  return { window: new ReadWindow(size, (p) => probes.push(p)), probes };
+}
+
+const pong = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+describe('read window', () => {
+  it('sends one probe carrying the bytes written once half the window is out', () => {
+    const { window, probes } = windowOf(1000);
+    window.wrote(499);
+    expect(probes).toEqual([]);
+    window.wrote(1);
+    window.wrote(100);
+    expect(probes).toEqual(['500']);
+  });
+
+  it('is full with a window of unconfirmed bytes, and opens when the probe is answered', () => {
+    const { window } = windowOf(1000);
+    window.wrote(600);
+    window.wrote(400);
+    expect(window.full).toBe(true);
+    expect(window.pong(pong('600'))).toBe(true);
+    expect(window.confirmed).toBe(600);
+    expect(window.full).toBe(false);
+  });
+
+  it('probes again at once when half a window is still out after a pong', () => {
+    const { window, probes } = windowOf(1000);
+    window.wrote(500);
+    window.wrote(600);
+    window.pong(pong('500'));
+    expect(probes).toEqual(['500', '1100']);
+  });
+
+  it('confirms nothing with a heartbeat pong, another count, or no probe out', () => {
+    const { window } = windowOf(1000);
+    expect(window.pong(pong('0'))).toBe(false);
+    window.wrote(1000);
+    expect(window.pong(Buffer.alloc(0))).toBe(false);
+    expect(window.pong(pong('999999'))).toBe(false);
+    expect(window.pong(pong('x'.repeat(100)))).toBe(false);
+    expect(window.full).toBe(true);
+    expect(window.confirmed).toBe(0);
+  });
+
+  it('is never full and never probes when turned off (0)', () => {
+    const { window, probes } = windowOf(0);
+    window.wrote(10_000_000);
+    expect(window.full).toBe(false);
+    expect(probes).toEqual([]);
+  });
+});
