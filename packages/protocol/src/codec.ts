@@ -37,17 +37,18 @@ export function encode(envelope: Envelope): string | Uint8Array {
  */
 function isComplete(limits: Partial<ProtocolLimits> | undefined): limits is ProtocolLimits {
   if (!limits) return false;
-  if (limits === lastComplete) return true;
+  if (completeLimits.has(limits)) return true;
   for (const key of LIMIT_KEYS) if (typeof limits[key] !== 'number') return false;
-  lastComplete = limits;
+  completeLimits.add(limits);
   return true;
 }
 
 /**
- * The limits object last found complete: a client or server passes the same one with every
- * frame, which then costs one comparison instead of a keyed look-up per limit (issue 7).
+ * Limits objects already found complete: a client or server passes the same one with every
+ * frame, which then costs one look-up instead of a keyed read per limit (issue 7). A set, not
+ * one slot, because a process may hold many clients, each with its own limits.
  */
-let lastComplete: Partial<ProtocolLimits> | undefined;
+const completeLimits = /* @__PURE__ */ new WeakSet<object>();
 
 const LIMIT_KEYS = /* @__PURE__ */ Object.keys(DEFAULT_LIMITS) as (keyof ProtocolLimits)[];
 
