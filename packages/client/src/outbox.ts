@@ -289,15 +289,6 @@ export class Outbox {
     }
   }
 
-  /** When the oldest in-flight message was written, or undefined when none is in flight. */
-  _oldestWrittenAt(): number | undefined {
-    let oldest: number | undefined;
-    for (const e of this.#inFlight.values()) {
-      if (e._writtenAt !== undefined && !(e._writtenAt >= oldest!)) oldest = e._writtenAt;
-    }
-    return oldest;
-  }
-
   /** Every unsettled entry, in flight first: a copy, as settling one changes the maps. */
   #all(): OutboxEntry[] {
     return [...this.#inFlight.values(), ...this.#queued.values()];

@@ -232,17 +232,6 @@ describe('outbox deadlines and attempts', () => {
     expect(h.outbox._expire(h.clock.now())).toBe(Infinity);
   });
 
-  it('reports when the oldest in-flight message was written', () => {
-    const h = setup();
-    h.push();
-    h.outbox._flush();
-    const t = h.clock.now();
-    h.advance(10);
-    h.push();
-    h.outbox._flush();
-    expect(h.outbox._oldestWrittenAt()).toBe(t);
-  });
-
   it('treats an overdue receipt first as a probe, then writes it again with the same id', () => {
     const h = setup();
     h.push();
