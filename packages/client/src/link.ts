@@ -40,7 +40,7 @@ import { Outbox, type OutboxEntry, type OutboxHost } from './outbox.js';
 import type { StateReason } from './state.js';
 import type { SubscriptionRegistry } from './subscriptions.js';
 import type { ClientEvents } from './types.js';
-import { ReadyState, type WebSocketLike } from './websocket.js';
+import { OPEN, type WebSocketLike } from './websocket.js';
 
 /** How often a paused writer polls `bufferedAmount`. */
 const DRAIN_POLL_MS = 20;
@@ -314,7 +314,7 @@ export abstract class Link implements OutboxHost {
   /** Writes one frame of `bytes` and counts it; false when the socket refused it (closing, or not open). */
   #send(frame: string | Uint8Array, bytes: number): boolean {
     const ws = this._ws;
-    if (!ws || ws.readyState !== ReadyState.OPEN) return false;
+    if (!ws || ws.readyState !== OPEN) return false;
     try {
       ws.send(frame);
     } catch {

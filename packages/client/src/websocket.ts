@@ -52,8 +52,13 @@ export type WebSocketConstructor = new (
   protocols?: string | string[],
 ) => WebSocketLike;
 
-/** `readyState` values (WHATWG WebSockets §3). */
-export const ReadyState = Object.freeze({ CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const);
+/**
+ * The two `readyState` values the client tells apart (WHATWG WebSockets §3: CONNECTING 0, OPEN 1,
+ * CLOSING 2, CLOSED 3), as plain constants that minifiers inline. @internal
+ */
+export const OPEN = 1;
+/** @internal */
+export const CLOSED = 3;
 
 // ---------------------------------------------------------------------- one socket attempt
 
@@ -138,7 +143,7 @@ export function detach(ws: WebSocketLike): void {
  */
 export function dropSocket(ws: WebSocketLike, code: number, reason = '', hard = false): void {
   detach(ws);
-  if (ws.readyState === ReadyState.CLOSED) return;
+  if (ws.readyState === CLOSED) return;
   try {
     const terminate = (ws as { terminate?: () => void }).terminate;
     if (hard && typeof terminate === 'function') terminate.call(ws);
@@ -155,7 +160,7 @@ export function dropSocket(ws: WebSocketLike, code: number, reason = '', hard = 
  */
 export function closeGracefully(ws: WebSocketLike, waitMs: number, clock: Clock): Promise<void> {
   detach(ws);
-  if (ws.readyState === ReadyState.CLOSED) return Promise.resolve();
+  if (ws.readyState === CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
     const handle = clock.setTimeout(done, waitMs);
     function done(): void {
