@@ -177,12 +177,9 @@ export class Session extends Link {
 
   /** The current socket opened: check the subprotocol, start the heartbeat, say hello. */
   _onOpen(): void {
-    const ws = this._ws!;
-    if (ws.protocol !== SUBPROTOCOL) {
-      this._ws = undefined;
-      dropSocket(ws, CLOSE_UNSUPPORTED_VERSION, `${SUBPROTOCOL} required`);
-      const error = clientError('VERSION_UNSUPPORTED', `subprotocol: got "${ws.protocol}"`);
-      return this.#fail(error, 'version-unsupported', CLOSE_UNSUPPORTED_VERSION);
+    const got = this._ws!.protocol;
+    if (got !== SUBPROTOCOL) {
+      return this.#versionRefused(`subprotocol: got "${got}"`, CLOSE_UNSUPPORTED_VERSION);
     }
     this._startHeartbeat();
     // Queued `sub`/`unsub` are superseded by `hello.subs` and settled first, so the server never
@@ -197,11 +194,15 @@ export class Session extends Link {
 
   /** A socket error: only a refused protocol version (visible in Node's `ws`) is acted on. */
   _onError(message: unknown): void {
-    if (typeof message !== 'string' || !isVersionRefusal(message)) return;
+    if (typeof message === 'string' && isVersionRefusal(message)) this.#versionRefused(message);
+  }
+
+  /** Our protocol version is refused (§1): another subprotocol on open, or a refused upgrade. */
+  #versionRefused(message: string, code?: number): void {
     const ws = this._ws!;
     this._ws = undefined;
-    dropSocket(ws, CLOSE_NORMAL);
-    this.#fail(clientError('VERSION_UNSUPPORTED', message), 'version-unsupported');
+    dropSocket(ws, code ?? CLOSE_NORMAL, `${SUBPROTOCOL} required`);
+    this.#fail(clientError('VERSION_UNSUPPORTED', message), 'version-unsupported', code);
   }
 
   /** The current socket closed. */
