@@ -133,7 +133,7 @@ export class Session extends Link {
       if (e.code === 'AUTH_REJECTED') return this.#fail(e, 'auth-rejected');
       this._emit('error', e);
       this._connectBy = Infinity;
-      return this.#scheduleRetry(this.#backoffDelay());
+      return this.#scheduleRetry();
     }
     if (this.#isStale(attempt) || this._ws) return;
     const WS = this._o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -147,11 +147,11 @@ export class Session extends Link {
     }
   }
 
-  #backoffDelay(): number {
-    return backoffDelay(this.#retryAttempt, this.#backoff, this._o.random);
-  }
-
-  #scheduleRetry(delayMs: number, code?: number): void {
+  /** Schedules the next attempt after `delayMs`: by default, the backoff of the attempt count. */
+  #scheduleRetry(
+    delayMs = backoffDelay(this.#retryAttempt, this.#backoff, this._o.random),
+    code?: number,
+  ): void {
     if (this._closeError || this.#offline) return;
     const info: Parameters<ClientEvents['retry']>[0] = { attempt: this.#retryAttempt, delayMs };
     if (code !== undefined) info.code = code;
@@ -169,7 +169,7 @@ export class Session extends Link {
       this._lose(CLOSE_ABNORMAL, 'connect timeout', 'connect-timeout');
     } else {
       this.#attemptSeq++; // the pending auth answer is now stale
-      this.#scheduleRetry(this.#backoffDelay());
+      this.#scheduleRetry();
     }
   }
 
@@ -310,11 +310,11 @@ export class Session extends Link {
     const goawayAfter = this.#goawayAfter;
     this.#goawayAfter = undefined;
     const action = classifyClose(code);
-    let delayMs: number;
-    if (action === 'retry') delayMs = this.#backoffDelay();
-    else if (action === 'retry-later')
+    // Undefined: the backoff (`retry`, and a refused token that a fresh one may replace).
+    let delayMs: number | undefined;
+    if (action === 'retry-later') {
       delayMs = retryLaterDelay(goawayAfter, this.#backoff, this._o.random);
-    else {
+    } else if (action === 'fatal') {
       const error = fatalCloseError(code, reason);
       if (code !== CLOSE_UNAUTHORIZED || !tokenRefused(this._o.auth, this.#auth)) {
         return this.#fail(error, reasonOf(error), code);
@@ -322,7 +322,6 @@ export class Session extends Link {
       // Only that token is dead: ask `auth` for a fresh one, after a backoff (no storm).
       this._emit('error', error);
       why = 'auth-rejected';
-      delayMs = this.#backoffDelay();
     }
     if (this._state === 'open') this.#setState('reconnecting', why, code);
     this.#scheduleRetry(delayMs, code);
