@@ -12,7 +12,12 @@ import {
   type SubscribeResult,
 } from '@ackwire/protocol';
 import { randomClientId } from './client-id.js';
-import { encodeEnvelope, validatedNames, type ValidatedNames } from './encoding.js';
+import {
+  encodeEnvelope,
+  validatedNames,
+  type EncodedFrame,
+  type ValidatedNames,
+} from './encoding.js';
 import { AckwireClientError, checkArgument, clientError, refused } from './errors.js';
 import { Emitter } from './emitter.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
@@ -279,22 +284,22 @@ export class AckwireClient<
     timeoutMs: number | undefined,
     topic?: string,
   ): Promise<Receipt> {
-    if (this.#session._closeError) return Promise.reject(this.#session._closedError());
-    if (timeoutMs !== undefined && !(timeoutMs > 0)) {
-      return Promise.reject(refused('timeoutMs', 'a number > 0', timeoutMs));
-    }
     const session = this.#session;
     const outbox = this.#outbox;
-    const id = (env.id = outbox._peekId());
-    if (data !== undefined) (env as { data?: Payload }).data = data as Payload;
-    let encoded;
+    const id = outbox._peekId();
+    let encoded: EncodedFrame;
+    // Every refusal before admission (all AckwireClientErrors) rejects; nothing is queued.
     try {
+      if (session._closeError) throw session._closedError();
+      if (timeoutMs !== undefined && !(timeoutMs > 0)) {
+        throw refused('timeoutMs', 'a number > 0', timeoutMs);
+      }
+      env.id = id;
+      if (data !== undefined) (env as { data?: Payload }).data = data as Payload;
       encoded = encodeEnvelope(env, this.#opts, this.#validatedNames);
+      if (encoded.bytes > outbox._maxBytes) throw tooLarge(encoded.bytes, outbox._maxBytes);
     } catch (error) {
-      return Promise.reject(toError(error));
-    }
-    if (encoded.bytes > outbox._maxBytes) {
-      return Promise.reject(tooLarge(encoded.bytes, outbox._maxBytes));
+      return Promise.reject(error as Error);
     }
     const now = this.#opts.clock.now();
     const ttl = session._info?.ttl;
@@ -322,7 +327,7 @@ export class AckwireClient<
         outbox._add(entry);
       } catch (error) {
         session._blocked = true;
-        reject(toError(error));
+        reject(error as Error);
         return;
       }
       session._armDeadline(entry._deadline);
@@ -364,7 +369,3 @@ export class AckwireClient<
 
 /** The envelopes that carry an id and travel through the outbox. */
 type IdEnvelope = Extract<ClientEnvelope, { id: number }>;
-
-function toError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
-}
