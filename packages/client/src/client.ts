@@ -299,7 +299,7 @@ export class AckwireClient<
       encoded = encodeEnvelope(env, this.#opts, this.#validatedNames);
       if (encoded.bytes > outbox._maxBytes) throw tooLarge(encoded.bytes, outbox._maxBytes);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
     const now = this.#opts.clock.now();
     const ttl = session._info?.ttl;
@@ -327,7 +327,7 @@ export class AckwireClient<
         outbox._add(entry);
       } catch (error) {
         session._blocked = true;
-        reject(error as Error);
+        reject(error);
         return;
       }
       session._armDeadline(entry._deadline);
