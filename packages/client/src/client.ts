@@ -299,7 +299,8 @@ export class AckwireClient<
       encoded = encodeEnvelope(env, this.#opts, this.#validatedNames);
       if (encoded.bytes > outbox._maxBytes) throw tooLarge(encoded.bytes, outbox._maxBytes);
     } catch (error) {
-      return Promise.reject(error);
+      const refusal = error as AckwireClientError;
+      return Promise.reject(refusal);
     }
     const now = this.#opts.clock.now();
     const ttl = session._info?.ttl;
