@@ -327,8 +327,9 @@ export class AckwireClient<
       try {
         outbox._add(entry);
       } catch (error) {
+        const full = error as AckwireClientError; // QUEUE_FULL
         session._blocked = true;
-        reject(error);
+        reject(full);
         return;
       }
       session._armDeadline(entry._deadline);
