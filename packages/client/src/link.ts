@@ -168,7 +168,7 @@ export abstract class Link implements OutboxHost {
       this._retryAt = Infinity;
       void this._attempt();
     }
-    if (this.#beating) this.#checkHeartbeat(now);
+    this.#checkHeartbeat(now, false);
     if (now >= this._receiptsAt) {
       const { probe, next } = this._outbox._overdue(now, this._o.receiptTimeoutMs);
       this._receiptsAt = next;
@@ -204,8 +204,7 @@ export abstract class Link implements OutboxHost {
   /** Starts watching a freshly opened socket; the open counts as received traffic. */
   _startHeartbeat(): void {
     this.#beating = true;
-    this._lastReceivedAt = this._o.clock.now();
-    this._pingSentAt = undefined;
+    this._alive();
     this._reschedule();
   }
 
@@ -233,10 +232,7 @@ export abstract class Link implements OutboxHost {
    * outstanding; the check follows `timeout` after it.
    */
   _probe(): void {
-    if (!this.#beating) return;
-    const now = this._o.clock.now();
-    if (this.#isDead(now)) return this.#declareDead(now);
-    if (this._pingSentAt === undefined) this.#ping(now);
+    this.#checkHeartbeat(this._o.clock.now(), true);
     this._reschedule();
   }
 
@@ -254,15 +250,17 @@ export abstract class Link implements OutboxHost {
     return sent === undefined ? this._lastReceivedAt + this.#interval : sent + this.#timeout;
   }
 
-  #checkHeartbeat(now: number): void {
-    if (this.#isDead(now)) this.#declareDead(now);
-    else if (this._pingSentAt === undefined && now - this._lastReceivedAt >= this.#interval) {
-      this.#ping(now);
-    }
-  }
-
-  #isDead(now: number): boolean {
-    return this._pingSentAt !== undefined && now - this._pingSentAt >= this.#timeout;
+  /**
+   * The heartbeat check, run by the timer and by `_probe()`: a ping unanswered for `timeout`
+   * means the link is dead; without one outstanding, a ping goes out after `interval` of
+   * silence, or at once when probing.
+   */
+  #checkHeartbeat(now: number, probe: boolean): void {
+    const sent = this._pingSentAt;
+    if (!this.#beating) return;
+    if (sent !== undefined) {
+      if (now - sent >= this.#timeout) this.#declareDead(now);
+    } else if (probe || now - this._lastReceivedAt >= this.#interval) this.#ping(now);
   }
 
   #ping(now: number): void {
