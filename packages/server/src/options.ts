@@ -220,8 +220,10 @@ export interface ServerOptions {
    * written, sent once half the window is out; the pong proves everything before it was read.
    * Needed because the buffered amount shows only Node's queue: the kernel's buffers let a
    * reader that stopped reading absorb megabytes first (docs/reliability.md, slow consumers).
-   * A reader is held up only when its round trip exceeds the time to send half a window. 0
-   * turns it off.
+   * A new connection starts with 64 KiB and doubles with every confirmation (slow start), so a
+   * reader that stops at once costs little; one that keeps up reaches the full window in a few
+   * round trips, and is held up only when its round trip exceeds the time to send half a
+   * window. 0 turns it off.
    * @default 1048576
    */
   sendReadWindow?: number;

@@ -13,12 +13,22 @@
  * it read everything up to there. Browsers and `ws` answer pings without application code. A
  * probe goes out once half the window is unconfirmed, so a reader whose round trip is shorter
  * than the time to send half a window is never held up.
+ *
+ * The window starts at {@link INITIAL_READ_WINDOW} and doubles with every probe answered, up to
+ * its size (TCP's slow start, RFC 5681 §3.1, for the same reason): a peer that has not yet shown
+ * it reads a busy topic is trusted with little, so 100 readers that subscribe and stop reading at
+ * once cost the server 100 small windows, while a reader that keeps up reaches the full window
+ * within a few round trips.
  * @internal
  */
 
+/** Bytes a new connection may have unconfirmed before its first probe is answered. @internal */
+export const INITIAL_READ_WINDOW = 64 * 1024;
+
 /** @internal */
 export class ReadWindow {
-  readonly #window: number;
+  readonly #max: number;
+  #window: number;
   readonly #ping: (payload: string) => void;
   #written = 0;
   #confirmed = 0;
@@ -27,7 +37,8 @@ export class ReadWindow {
 
   /** `window` bytes may be unconfirmed (0 turns the window off); `ping` sends a probe. */
   constructor(window: number, ping: (payload: string) => void) {
-    this.#window = window;
+    this.#max = window;
+    this.#window = Math.min(window, INITIAL_READ_WINDOW);
     this.#ping = ping;
   }
 
@@ -65,6 +76,7 @@ export class ReadWindow {
     if (payload.toString('latin1') !== String(this.#probe)) return false;
     this.#confirmed = this.#probe;
     this.#probe = undefined;
+    this.#window = Math.min(this.#max, this.#window * 2);
     this.#maybeProbe();
     return true;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReadWindow } from '../src/read-window.js';
+import { INITIAL_READ_WINDOW, ReadWindow } from '../src/read-window.js';
 
 /** A window of `size` bytes that records the probes it sends. */
 function windowOf(size: number): { window: ReadWindow; probes: string[] } {
@@ -46,6 +46,26 @@ describe('read window', () => {
     expect(window.pong(pong('x'.repeat(100)))).toBe(false);
     expect(window.full).toBe(true);
     expect(window.confirmed).toBe(0);
+  });
+
+  it('starts at the initial window and doubles with each answered probe, up to its size', () => {
+    const { window, probes } = windowOf(4 * INITIAL_READ_WINDOW);
+    window.wrote(INITIAL_READ_WINDOW);
+    expect(window.full).toBe(true);
+    window.pong(pong(probes[0]!));
+    window.wrote(INITIAL_READ_WINDOW);
+    expect(window.full).toBe(false);
+    window.wrote(INITIAL_READ_WINDOW);
+    expect(window.full).toBe(true);
+    for (const p of probes.slice(1)) window.pong(pong(p));
+    while (probes.length < 6) {
+      window.wrote(4 * INITIAL_READ_WINDOW);
+      window.pong(pong(probes.at(-1)!));
+    }
+    window.wrote(4 * INITIAL_READ_WINDOW - 1);
+    expect(window.full).toBe(false);
+    window.wrote(1);
+    expect(window.full).toBe(true);
   });
 
   it('is never full and never probes when turned off (0)', () => {
