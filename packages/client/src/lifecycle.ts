@@ -19,9 +19,12 @@ export interface LifecycleTarget {
 
 /** What the client does on each lifecycle event. @internal */
 export interface LifecycleHandlers {
-  online(): void;
-  offline(): void;
-  visible(): void;
+  /** The network is back. */
+  _online(): void;
+  /** The network is gone. */
+  _offline(): void;
+  /** The page became visible again: a good moment to check the link. */
+  _probe(): void;
 }
 
 /** The default target: `globalThis` when it is an event target (browsers), else none. @internal */
@@ -38,11 +41,11 @@ export function watchLifecycle(
   handlers: LifecycleHandlers,
 ): () => void {
   if (!target) return () => {};
-  const online = (): void => handlers.online();
-  const offline = (): void => handlers.offline();
+  const online = (): void => handlers._online();
+  const offline = (): void => handlers._offline();
   const doc = target.document;
   const visibility = (): void => {
-    if (doc?.visibilityState === 'visible') handlers.visible();
+    if (doc?.visibilityState === 'visible') handlers._probe();
   };
   target.addEventListener('online', online);
   target.addEventListener('offline', offline);

@@ -31,7 +31,7 @@ import {
 } from './close-policy.js';
 import { frameSize } from './encoding.js';
 import { ServerError, clientError, type AckwireClientError } from './errors.js';
-import { defaultLifecycleTarget, watchLifecycle } from './lifecycle.js';
+import { defaultLifecycleTarget, watchLifecycle, type LifecycleHandlers } from './lifecycle.js';
 import { stateChange, type ClientState, type StateReason } from './state.js';
 import type { Emitter } from './emitter.js';
 import { Link } from './link.js';
@@ -50,7 +50,7 @@ interface Waiter {
 }
 
 /** One client's connection engine. @internal */
-export class Session extends Link {
+export class Session extends Link implements LifecycleHandlers {
   _state: ClientState = 'idle';
   _info: SessionInfo | undefined;
   #attemptSeq = 0;
@@ -85,11 +85,7 @@ export class Session extends Link {
     };
     const target = o.lifecycle === undefined ? defaultLifecycleTarget() : o.lifecycle;
     this.#offline = target?.navigator?.onLine === false;
-    this.#unwatch = watchLifecycle(target, {
-      online: () => this.#online(),
-      offline: () => this.#goOffline(),
-      visible: () => this._probe(),
-    });
+    this.#unwatch = watchLifecycle(target, this);
   }
 
   /** Starts connecting (from `idle`). */
@@ -329,7 +325,8 @@ export class Session extends Link {
 
   // ------------------------------------------------------------------ lifecycle
 
-  #online(): void {
+  /** The network is back (lifecycle hook). */
+  _online(): void {
     this.#offline = false;
     if (this._closeError || this._state === 'idle') return;
     if (this._sessionOpen) {
@@ -343,7 +340,8 @@ export class Session extends Link {
     }
   }
 
-  #goOffline(): void {
+  /** The network is gone (lifecycle hook). */
+  _offline(): void {
     this.#offline = true;
     this._retryAt = Infinity;
     this._reschedule();
