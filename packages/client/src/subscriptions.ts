@@ -206,14 +206,7 @@ export class SubscriptionRegistry {
       if (event.epoch !== pos.epoch) return; // stale epoch: a resubscribe moved us on
       if (event.offset <= pos.offset) return; // duplicate (replay overlapping live)
       if (event.offset > pos.offset + 1) {
-        const current = { epoch: pos.epoch, offset: event.offset - 1 };
-        for (const sub of state._subs)
-          sub._emitter._emit('gap', {
-            topic: state._topic,
-            previous: { ...pos },
-            current,
-            cause: 'skip',
-          });
+        this.#gap(state, pos, { epoch: pos.epoch, offset: event.offset - 1 }, 'skip');
       }
     }
     if (pos)
@@ -263,17 +256,21 @@ export class SubscriptionRegistry {
     const previous = state._position;
     const current = { epoch: result.epoch, offset: result.offset };
     if (!result.recovered || !previous) state._position = { ...current };
-    const gap = previous !== undefined && !result.recovered;
+    if (previous && !result.recovered) {
+      this.#gap(state, previous, current, previous.epoch === result.epoch ? 'history' : 'epoch');
+    }
+    for (const sub of state._subs) this.#announce(sub, state._topic, current, result.recovered);
+  }
+
+  /** Tells every handle of `state` that events after `previous` up to `current` were missed. */
+  #gap(
+    state: TopicState,
+    previous: StreamPosition,
+    current: StreamPosition,
+    cause: GapInfo['cause'],
+  ): void {
     for (const sub of state._subs) {
-      if (gap) {
-        sub._emitter._emit('gap', {
-          topic: state._topic,
-          previous: { ...previous },
-          current,
-          cause: previous.epoch === result.epoch ? 'history' : 'epoch',
-        });
-      }
-      this.#announce(sub, state._topic, current, result.recovered);
+      sub._emitter._emit('gap', { topic: state._topic, previous: { ...previous }, current, cause });
     }
   }
 
