@@ -20,7 +20,7 @@ export interface EncodedFrame {
   bytes: number;
 }
 
-/** Size of a received frame, for the bytes-in statistic. @internal */
+/** Size of a frame in bytes (UTF-8 bytes for text): for the byte statistics and limits. @internal */
 export function frameSize(data: unknown): number {
   if (typeof data === 'string') return utf8Length(data);
   if (data instanceof ArrayBuffer) return data.byteLength;
@@ -88,6 +88,6 @@ export function encodeEnvelope(
   return checkArgument(() => {
     checkNames(env, options.decodeLimits, known);
     const frame = encode(env);
-    return { frame, bytes: typeof frame === 'string' ? utf8Length(frame) : frame.byteLength };
+    return { frame, bytes: frameSize(frame) };
   });
 }
