@@ -5,11 +5,20 @@
  */
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Receiver, WebSocket } from 'ws';
+import type { EventEmitter } from 'node:events';
+import * as wsModule from 'ws';
+import { WebSocket } from 'ws';
 import { decodeServerFrame, encode, SUBPROTOCOL, type ServerEnvelope } from '@ackwire/protocol';
 import type { AckwireServer } from '@ackwire/server';
 import { encodeOutgoing } from '../src/outgoing.js';
 import { newCid, startServer } from './helpers.js';
+
+/** `ws`'s frame parser: exported at run time, left out of its type definitions. */
+const { Receiver } = wsModule as unknown as {
+  Receiver: new (options: { isServer: boolean; maxPayload: number }) => EventEmitter & {
+    write(chunk: Buffer): void;
+  };
+};
 
 /** Reads `wire` the way a client's `ws` does; returns every message it held. */
 function readFrames(wire: Buffer): Array<{ data: Buffer; binary: boolean }> {
@@ -29,7 +38,14 @@ describe('frames built once', () => {
 
   it('frames text payloads of every length class exactly once, whole', () => {
     for (const n of lengths) {
-      const envelope: ServerEnvelope = { k: 'error', code: 'X', message: 'é'.repeat(n) };
+      const envelope: ServerEnvelope = {
+        k: 'event',
+        topic: 't',
+        epoch: 'e',
+        offset: 1,
+        ts: 5,
+        data: 'é'.repeat(n),
+      };
       const frame = encodeOutgoing(envelope, Number.MAX_SAFE_INTEGER);
       const text = encode(envelope) as string;
       expect(frame.bytes).toBe(Buffer.byteLength(text));
