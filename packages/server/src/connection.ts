@@ -217,9 +217,15 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.close(CloseCode.SESSION_TIMEOUT, 'no session opened in time');
       return;
     }
+    const w = this.#window;
     const buffered = this.ws.bufferedAmount;
-    const backedUp = buffered >= o.sendHighWaterMark || this.#window.full;
-    const stalledMs = this.#stall.stalledFor(now, backedUp, buffered, this.#window.confirmed);
+    const stalledMs = this.#stall.stalledFor(
+      now,
+      buffered,
+      o.sendHighWaterMark,
+      w.full,
+      w.confirmed,
+    );
     if (this.#state === 'open' && o.sendStallTimeoutMs > 0 && stalledMs >= o.sendStallTimeoutMs) {
       // Alive (it answers pings) but reading nothing: its queue would only grow until the hard
       // limit, or sit in memory for good on a quiet topic. It recovers from history.

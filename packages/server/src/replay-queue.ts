@@ -81,16 +81,19 @@ export class ReplayQueue {
 }
 
 /**
- * How long a connection has been backed up (at or above the high-water mark, or with its read
- * window full) without progress: bytes drained from its socket or confirmed read by its peer. A
- * reader that reads slowly keeps resetting the clock while one that has stopped reading does
- * not; the server closes the latter after `sendStallTimeoutMs` (issue 8: a dead reader is cut
- * off by time, not only by bytes).
+ * How long a connection has been backed up without progress. Backed up: its socket at or above
+ * the high-water mark, or its read window full. Progress: bytes drained from a socket at the
+ * mark, or bytes its peer confirmed reading. A full window counts only confirmations: small
+ * writes (answers to the client's heartbeats) still drain into the kernel of a peer that reads
+ * nothing. A reader that reads slowly keeps resetting the clock while one that has stopped
+ * reading does not; the server closes the latter after `sendStallTimeoutMs` (issue 8: a dead
+ * reader is cut off by time, not only by bytes).
  * @internal
  */
 export class StallWatch {
   #written = 0;
-  #progress = 0;
+  #drained = 0;
+  #confirmed = 0;
   #since: number;
 
   constructor(now: number) {
@@ -105,12 +108,21 @@ export class StallWatch {
   /**
    * Milliseconds the connection has been backed up without progress; 0 when it is not backed
    * up, or made progress since the last call. `buffered` is the socket's buffered amount,
-   * `confirmed` the bytes its peer confirmed reading (both feed the progress).
+   * `windowFull` and `confirmed` come from its read window.
    */
-  stalledFor(now: number, backedUp: boolean, buffered: number, confirmed: number): number {
-    const progress = this.#written - buffered + confirmed;
-    if (!backedUp || progress > this.#progress) this.#since = now;
-    this.#progress = Math.max(this.#progress, progress);
+  stalledFor(
+    now: number,
+    buffered: number,
+    highWaterMark: number,
+    windowFull: boolean,
+    confirmed: number,
+  ): number {
+    const atMark = buffered >= highWaterMark;
+    const drained = this.#written - buffered;
+    const progress = confirmed > this.#confirmed || (atMark && drained > this.#drained);
+    if ((!atMark && !windowFull) || progress) this.#since = now;
+    this.#drained = Math.max(this.#drained, drained);
+    this.#confirmed = Math.max(this.#confirmed, confirmed);
     return now - this.#since;
   }
 }

@@ -164,7 +164,7 @@ describe('flow control', () => {
     client.close();
   });
 
-  it('closes with 1013 a reader whose read window stays full for sendStallTimeoutMs', async () => {
+  it('closes with 1013 a reader whose read window stays full for sendStallTimeoutMs, though it sends heartbeats', async () => {
     const { srv, client, disconnects } = await feedSubscriber({
       sendHighWaterMark: 32 * 1024 * 1024,
       sendHardLimit: 512 * 1024 * 1024,
@@ -176,7 +176,11 @@ describe('flow control', () => {
     });
     pauseReading(client.ws);
     for (let i = 0; i < 20; i++) srv.publish('feed', CHUNK); // 640 KB: far under the mark
-    await until(() => disconnects.length === 1, 5000, 'the stalled reader to be closed');
+    // Its app is alive: the answers to its pings drain into the kernel but prove no reading.
+    const heartbeat = setInterval(() => client.ws.send(JSON.stringify({ k: 'ping', ts: 1 })), 50);
+    await until(() => disconnects.length === 1, 5000, 'the stalled reader to be closed').finally(
+      () => clearInterval(heartbeat),
+    );
     expect(disconnects[0]).toMatchObject({
       code: CloseCode.TRY_AGAIN_LATER,
       reason: 'slow consumer: stalled',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INITIAL_READ_WINDOW, ReadWindow } from '../src/read-window.js';
+import { StallWatch } from '../src/replay-queue.js';
 
 /** A window of `size` bytes that records the probes it sends. */
 function windowOf(size: number): { window: ReadWindow; probes: string[] } {
@@ -73,5 +74,33 @@ describe('read window', () => {
     window.wrote(10_000_000);
     expect(window.full).toBe(false);
     expect(probes).toEqual([]);
+  });
+});
+
+describe('stall watch', () => {
+  const MARK = 1000;
+
+  it('counts a full read window as stalled though small writes still drain into the kernel', () => {
+    const watch = new StallWatch(0);
+    watch.wrote(5000);
+    expect(watch.stalledFor(0, 0, MARK, true, 0)).toBe(0);
+    watch.wrote(40); // the answer to a client heartbeat, drained at once
+    expect(watch.stalledFor(500, 0, MARK, true, 0)).toBe(500);
+  });
+
+  it('restarts the clock on a confirmation, or on bytes drained at the mark', () => {
+    const watch = new StallWatch(0);
+    watch.wrote(5000);
+    watch.stalledFor(0, 0, MARK, true, 0);
+    expect(watch.stalledFor(500, 0, MARK, true, 2500)).toBe(0);
+    watch.wrote(3000); // all of it still in the socket: at the mark, nothing drained
+    expect(watch.stalledFor(900, 3000, MARK, false, 2500)).toBe(400);
+    expect(watch.stalledFor(1000, 2500, MARK, false, 2500)).toBe(0);
+  });
+
+  it('is never stalled under the mark with the window open', () => {
+    const watch = new StallWatch(0);
+    watch.wrote(5000);
+    expect(watch.stalledFor(10_000, MARK - 1, MARK, false, 0)).toBe(0);
   });
 });
