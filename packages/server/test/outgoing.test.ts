@@ -32,20 +32,23 @@ function readFrames(wire: Buffer): Array<{ data: Buffer; binary: boolean }> {
   return messages;
 }
 
+/** An event carrying `data`: a text frame for a string, a binary frame for bytes. */
+const event = (data: string | Uint8Array): ServerEnvelope => ({
+  k: 'event',
+  topic: 't',
+  epoch: 'e',
+  offset: 1,
+  ts: 5,
+  data,
+});
+
 describe('frames built once', () => {
   // 7-bit, 16-bit and 64-bit length forms, and each boundary.
   const lengths = [0, 1, 125, 126, 127, 65_535, 65_536, 70_000];
 
   it('frames text payloads of every length class exactly once, whole', () => {
     for (const n of lengths) {
-      const envelope: ServerEnvelope = {
-        k: 'event',
-        topic: 't',
-        epoch: 'e',
-        offset: 1,
-        ts: 5,
-        data: 'é'.repeat(n),
-      };
+      const envelope = event('é'.repeat(n));
       const frame = encodeOutgoing(envelope, Number.MAX_SAFE_INTEGER);
       const text = encode(envelope) as string;
       expect(frame.bytes).toBe(Buffer.byteLength(text));
@@ -60,14 +63,7 @@ describe('frames built once', () => {
   it('frames binary payloads of every length class exactly once, whole', () => {
     for (const n of lengths) {
       const data = new Uint8Array(n).map((_, i) => i % 251);
-      const envelope: ServerEnvelope = {
-        k: 'event',
-        topic: 't',
-        epoch: 'e',
-        offset: 1,
-        ts: 5,
-        data,
-      };
+      const envelope = event(data);
       const frame = encodeOutgoing(envelope, Number.MAX_SAFE_INTEGER);
       expect(frame.binary).toBe(true);
       const [message, ...rest] = readFrames(frame.wire);
