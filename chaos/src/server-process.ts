@@ -16,7 +16,7 @@ import {
   type ServerOptions,
 } from '@ackwire/server';
 import { processLoad } from './process-load.js';
-import { trace, traceLoopStalls } from './trace.js';
+import { trace, traceGc, traceLoopStalls } from './trace.js';
 import type { ChildReply, ChildRequest, ServerProcessConfig } from './server-ipc.js';
 
 const config = JSON.parse(process.env['CHAOS_SERVER_CONFIG'] ?? '{}') as ServerProcessConfig;
@@ -64,6 +64,7 @@ const deadPeers: { cid: string | undefined; at: number }[] = [];
 /** Client ids closed with each code (for the slow-consumer and flood checks). */
 const closedCids: Record<string, string[]> = {};
 traceLoopStalls('server');
+traceGc('server');
 server.on('session', ({ cid }) => trace('server', `session ${cid.replace(/-\d+$/, '')}`));
 server.on('disconnect', ({ cid, code }) => {
   trace('server', `close ${code} ${cid?.replace(/-\d+$/, '')}`);

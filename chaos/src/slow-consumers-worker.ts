@@ -12,7 +12,7 @@ import { closeAll, newClient, sleep, waitUntil, type Watched } from './harness.j
 import { startProxy, type Proxy } from './proxy.js';
 import { serveWorker, type WorkerCommands } from './worker-process.js';
 import { processLoad, type ProcessLoad } from './process-load.js';
-import { trace, traceLoopStalls } from './trace.js';
+import { trace, traceGc, traceLoopStalls } from './trace.js';
 
 /** What the runner tells a worker. */
 export interface SlowWorkerConfig {
@@ -46,6 +46,7 @@ let proxy: Proxy | undefined;
 let flooding: NodeJS.Timeout | undefined;
 const load = processLoad();
 traceLoopStalls(config.role);
+traceGc(config.role);
 
 /** Echo requests, one at a time per client, every 50 ms, until `ms` have passed. */
 async function measure(ms: number): Promise<RoundTrips> {
@@ -62,7 +63,7 @@ async function measure(ms: number): Promise<RoundTrips> {
           await c.client.request('echo', { t: t0 }, { timeoutMs: ECHO_TIMEOUT_MS });
           const rtt = performance.now() - t0;
           samples.push(rtt);
-          if (rtt > 4) trace(config.role, `rtt ${rtt.toFixed(1)}`, performance.timeOrigin + t0);
+          if (rtt > 2) trace(config.role, `rtt ${rtt.toFixed(1)}`, performance.timeOrigin + t0);
         } catch {
           samples.push(ECHO_TIMEOUT_MS);
         }

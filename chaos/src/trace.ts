@@ -5,6 +5,7 @@
  * Off (and free) without the variable.
  */
 import { appendFileSync } from 'node:fs';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 
 const file = process.env['CHAOS_TRACE'];
 const lines: string[] = [];
@@ -31,4 +32,21 @@ export function traceLoopStalls(who: string, overMs = 5): void {
     if (now - last > overMs + 1) trace(who, `stall ${(now - last).toFixed(1)}`);
     last = now;
   }, 1).unref();
+}
+
+/** Records garbage-collection pauses longer than `overMs` (only while tracing). */
+export function traceGc(who: string, overMs = 2): void {
+  if (file === undefined) return;
+  const kinds: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'incremental', 8: 'weakcb' };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration <= overMs) continue;
+      const kind = (e as { detail?: { kind?: number } }).detail?.kind ?? 0;
+      trace(
+        who,
+        `gc ${kinds[kind] ?? kind} ${e.duration.toFixed(1)}`,
+        performance.timeOrigin + e.startTime,
+      );
+    }
+  }).observe({ entryTypes: ['gc'] });
 }
