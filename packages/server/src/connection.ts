@@ -1,7 +1,8 @@
 /**
  * One WebSocket connection: its state machine, frame decoding, liveness, rate limit and the
  * send path. Every outgoing envelope goes through `send` (encode) and `sendFrame` (interceptor,
- * back-pressure, write), so flow control lives in exactly one place (issue 8).
+ * back-pressure, write), so flow control lives in exactly one place (issue 8); topic events that
+ * must wait for room queue in the connection's `EventPump` (event-pump.ts).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -25,13 +26,11 @@ import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
 import { TokenBucket, type RateVerdict } from './rate-limit.js';
 import type { Session, SessionConnection } from './session.js';
 import type { Counters } from './stats.js';
-import { ReplayQueue, StallWatch, type QueuedEvent } from './replay-queue.js';
+import { StallWatch } from './replay-queue.js';
+import { EventPump } from './event-pump.js';
 import { ReadWindow } from './read-window.js';
 import type { StoredEvent, Subscriber } from './topics.js';
 import { canMove, type ConnectionState } from './connection-state.js';
-
-/** How often a paused queue looks again at a socket that will not emit `drain`. */
-const PUMP_RETRY_MS = 20;
 
 /** What a connection needs from its server. @internal */
 export interface ConnectionHost {
@@ -71,7 +70,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   readonly #liveness: Liveness;
   readonly #bucket: TokenBucket;
   readonly #delayed = new Set<() => void>();
-  readonly #replay = new ReplayQueue(() => this.#window.full);
+  readonly #pump: EventPump;
   readonly #stall: StallWatch;
   readonly #window: ReadWindow;
   readonly #writes: WriteCoalescer;
@@ -80,7 +79,6 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
    * negotiated, `ws` must compress them and keeps its own queue, so they go through `ws.send`.
    */
   readonly #framesAsIs: boolean;
-  #cancelPump: (() => void) | undefined = undefined;
   #state: ConnectionState = 'handshake';
   #protocolErrors = 0;
   #closeIntent: { code: number; reason: string } | undefined;
@@ -101,12 +99,23 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.#writes = new WriteCoalescer(socket);
     this.#framesAsIs = !ws.extensions.includes('permessage-deflate');
     const o = host.options;
+    this.#pump = new EventPump({
+      socket,
+      timers: host.timers,
+      highWaterMark: o.sendHighWaterMark,
+      hardLimit: o.sendHardLimit,
+      buffered: () => this.ws.bufferedAmount,
+      windowFull: () => this.#window.full,
+      open: () => this.#state === 'open',
+      write: (e) => this.sendFrame(e.frame, e.envelope, false),
+      overflow: () => this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer'),
+    });
     this.#bucket = new TokenBucket(o.rateLimitPerSecond, o.rateLimitBurst, this.openedAt);
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('pong', (data) => {
       this.#liveness.touch(host.now());
       // The peer read everything before the probe: write what waits for the window.
-      if (this.#window.pong(data) && this.#replay.peek() !== undefined) this.#pump();
+      if (this.#window.pong(data)) this.#pump.resume();
     });
     ws.on('ping', () => this.#liveness.touch(host.now()));
     ws.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
@@ -198,8 +207,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.#cancelCloseTimer?.();
     for (const cancel of this.#delayed) cancel();
     this.#delayed.clear();
-    this.#cancelPump?.();
-    this.#replay.clear();
+    this.#pump.clear();
     const intent = this.#closeIntent;
     this.#host.closed(this, intent?.code ?? code, intent?.reason ?? reason);
   }
@@ -329,7 +337,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
    */
   deliver(frame: OutgoingFrame, envelope: EventEnvelope, volatile: boolean): void {
     if (this.#state !== 'open') return;
-    const waiting = this.#replay.holds(envelope.topic);
+    const waiting = this.#pump.holds(envelope.topic);
     if (!waiting && (volatile || this.ws.bufferedAmount < this.#host.options.sendHighWaterMark)) {
       this.sendFrame(frame, envelope, volatile);
       return;
@@ -338,67 +346,16 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.#host.counters.volatileDropped++;
       return;
     }
-    this.#enqueue({ frame, envelope });
+    this.#pump.enqueue({ frame, envelope });
   }
 
   /**
    * Sends missed events after a subscribe result (docs/protocol.md §8.3), paced by the socket's
-   * buffered amount (see {@link ReplayQueue}); call it right after the result is sent.
+   * buffered amount (see {@link EventPump}); call it right after the result is sent.
    */
   replay(events: readonly StoredEvent[]): void {
     if (events.length === 0 || this.#state !== 'open') return;
-    for (const e of events) this.#replay.push({ frame: e.frame, envelope: e.envelope });
-    this.#pump();
-  }
-
-  /**
-   * Queues a reliable event behind the socket; queued and buffered bytes count against the hard
-   * limit together. Nothing is copied into a socket that will never send it, which also keeps
-   * the close cheap (Node fails each pending write of a destroyed socket with its own error).
-   */
-  #enqueue(event: QueuedEvent): void {
-    this.#replay.push(event);
-    if (this.#replay.bytes + this.ws.bufferedAmount > this.#host.options.sendHardLimit) {
-      this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer');
-      return;
-    }
-    this.#schedulePump();
-  }
-
-  /** Writes queued events while the socket is under its high-water mark. */
-  #pump(): void {
-    this.#cancelPump?.();
-    this.#cancelPump = undefined;
-    const hwm = this.#host.options.sendHighWaterMark;
-    for (let next = this.#replay.peek(); next; next = this.#replay.peek()) {
-      if (this.#state !== 'open') return;
-      if (this.ws.bufferedAmount >= hwm || this.#window.full) {
-        // Resume once the socket has drained or the peer confirmed reading; a reader that never
-        // reads is closed by the hard limit (live events pile up behind), the stall timeout or
-        // the heartbeat.
-        this.#schedulePump();
-        return;
-      }
-      this.#replay.shift();
-      this.sendFrame(next.frame, next.envelope, false);
-    }
-  }
-
-  /**
-   * Runs the pump on the socket's `drain` (no timer per stalled reader), or on the pong that
-   * opens the read window (the `pong` listener), else after a poll.
-   */
-  #schedulePump(): void {
-    if (this.#cancelPump !== undefined) return;
-    const socket = this.socket;
-    if (socket.writableNeedDrain) {
-      const onDrain = (): void => this.#pump();
-      socket.once('drain', onDrain);
-      this.#cancelPump = () => socket.off('drain', onDrain);
-      return;
-    }
-    if (this.#window.full) return;
-    this.#cancelPump = this.#host.timers.timeout(() => this.#pump(), PUMP_RETRY_MS);
+    this.#pump.replay(events);
   }
 
   // ------------------------------------------------------------------ closing
