@@ -13,7 +13,6 @@ import {
   ProtocolError,
   type AckEnvelope,
   type ClientEnvelope,
-  type EventEnvelope,
   type ProtocolLimits,
   type ServerEnvelope,
 } from '@ackwire/protocol';
@@ -335,18 +334,18 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
    * under its high-water mark and no earlier event of its topic waits; otherwise it waits in the
    * connection's queue (a reference to the shared frame, no copy) until the socket drains.
    */
-  deliver(frame: OutgoingFrame, envelope: EventEnvelope, volatile: boolean): void {
+  deliver(event: StoredEvent, volatile: boolean): void {
     if (this.#state !== 'open') return;
-    const waiting = this.#pump.holds(envelope.topic);
+    const waiting = this.#pump.holds(event.envelope.topic);
     if (!waiting && (volatile || this.ws.bufferedAmount < this.#host.options.sendHighWaterMark)) {
-      this.sendFrame(frame, envelope, volatile);
+      this.sendFrame(event.frame, event.envelope, volatile);
       return;
     }
     if (volatile) {
       this.#host.counters.volatileDropped++;
       return;
     }
-    this.#pump.enqueue({ frame, envelope });
+    this.#pump.enqueue(event);
   }
 
   /**

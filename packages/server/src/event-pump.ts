@@ -54,7 +54,7 @@ export class EventPump {
 
   /** Queues missed events (a replay) and starts writing them. */
   replay(events: readonly QueuedEvent[]): void {
-    for (const e of events) this.#queue.push({ frame: e.frame, envelope: e.envelope });
+    for (const e of events) this.#queue.push(e);
     this.pump();
   }
 

@@ -7,9 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { EventEnvelope, Payload } from '@ackwire/protocol';
 import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
 
-/** Something that receives a topic's events (a connection). @internal */
+/**
+ * Something that receives a topic's events (a connection). It gets the stored event itself, so a
+ * connection that must queue it keeps a reference to the one object every subscriber shares,
+ * allocating nothing per subscriber. @internal
+ */
 export interface Subscriber {
-  deliver(frame: OutgoingFrame, envelope: EventEnvelope, volatile: boolean): void;
+  deliver(event: StoredEvent, volatile: boolean): void;
 }
 
 /** An event held in history: its position and its frame, encoded once at publication. */
@@ -220,7 +224,7 @@ export class TopicStore {
   ): StoredEvent {
     const topic = this.ensure(name);
     const stored = topic.append(data, now, maxBytes, this.#limits);
-    for (const s of [...topic.subscribers]) s.deliver(stored.frame, stored.envelope, volatile);
+    for (const s of [...topic.subscribers]) s.deliver(stored, volatile);
     return stored;
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AckEnvelope } from '@ackwire/protocol';
+import type { StoredEvent } from '@ackwire/server';
 import {
   DEFAULT_SERVER_OPTIONS,
   FORGOTTEN_TOPICS_KEPT,
@@ -105,7 +106,7 @@ describe('topic history', () => {
   };
   const sink = () => {
     const got: number[] = [];
-    return { got, deliver: (_f: unknown, e: { offset: number }) => got.push(e.offset) };
+    return { got, deliver: (e: StoredEvent) => got.push(e.envelope.offset) };
   };
 
   it('numbers events from 1 and fans one frame out to every subscriber', () => {
@@ -124,9 +125,15 @@ describe('topic history', () => {
   it('encodes a publication once and hands the same frame to every subscriber', () => {
     const s = store();
     const frames: unknown[] = [];
-    const grab = { deliver: (f: unknown) => frames.push(f) };
+    const grab = { deliver: (e: StoredEvent) => frames.push(e.frame) };
     s.subscribe('t', grab, undefined, undefined, 0);
-    s.subscribe('t', { deliver: (f: unknown) => frames.push(f) }, undefined, undefined, 0);
+    s.subscribe(
+      't',
+      { deliver: (e: StoredEvent) => frames.push(e.frame) },
+      undefined,
+      undefined,
+      0,
+    );
     s.publish('t', new Uint8Array([1, 2]), 0, 65536, false);
     expect(frames).toHaveLength(2);
     expect(frames[0]).toBe(frames[1]);
