@@ -106,7 +106,8 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       buffered: () => this.ws.bufferedAmount,
       windowFull: () => this.#window.full,
       open: () => this.#state === 'open',
-      write: (e) => this.sendFrame(e.frame, e.envelope, false),
+      write: (e, volatile) => this.sendFrame(e.frame, e.envelope, volatile),
+      dropped: () => host.counters.volatileDropped++,
       overflow: () => this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer'),
     });
     this.#bucket = new TokenBucket(o.rateLimitPerSecond, o.rateLimitBurst, this.openedAt);
@@ -330,22 +331,12 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   }
 
   /**
-   * Delivers a topic event (Subscriber). A reliable event is written only while the socket is
-   * under its high-water mark and no earlier event of its topic waits; otherwise it waits in the
-   * connection's queue (a reference to the shared frame, no copy) until the socket drains.
+   * Delivers a topic event (Subscriber) while the session is open: the pump writes it now or,
+   * when the socket or the read window has no room, queues it (reliable, a reference to the
+   * shared frame) or drops and counts it (volatile); see {@link EventPump.deliver}.
    */
   deliver(event: StoredEvent, volatile: boolean): void {
-    if (this.#state !== 'open') return;
-    const waiting = this.#pump.holds(event.envelope.topic);
-    if (!waiting && (volatile || this.ws.bufferedAmount < this.#host.options.sendHighWaterMark)) {
-      this.sendFrame(event.frame, event.envelope, volatile);
-      return;
-    }
-    if (volatile) {
-      this.#host.counters.volatileDropped++;
-      return;
-    }
-    this.#pump.enqueue(event);
+    if (this.#state === 'open') this.#pump.deliver(event, volatile);
   }
 
   /**

@@ -25,15 +25,17 @@ export interface PumpTarget {
   /** `sendHardLimit`: queued plus buffered bytes above it close the connection. */
   readonly hardLimit: number;
   /** Bytes the socket holds (`ws.bufferedAmount`). */
-  buffered(): number;
+  readonly buffered: () => number;
   /** True while the peer has not confirmed reading what it was sent (`ReadWindow.full`). */
-  windowFull(): boolean;
+  readonly windowFull: () => boolean;
   /** True while the connection's session is open. */
-  open(): boolean;
+  readonly open: () => boolean;
   /** Writes one event now. */
-  write(event: QueuedEvent): void;
+  readonly write: (event: QueuedEvent, volatile: boolean) => void;
+  /** Counts a volatile event dropped for want of room. */
+  readonly dropped: () => void;
   /** Closes the connection as a slow consumer (1013). */
-  overflow(): void;
+  readonly overflow: () => void;
 }
 
 /** @internal */
@@ -44,12 +46,23 @@ export class EventPump {
 
   constructor(target: PumpTarget) {
     this.#target = target;
-    this.#queue = new ReplayQueue(() => target.windowFull());
+    this.#queue = new ReplayQueue(target.windowFull);
   }
 
-  /** True while events of `topic` must wait: behind earlier ones, or while the window is shut. */
-  holds(topic: string): boolean {
-    return this.#queue.holds(topic);
+  /**
+   * Delivers one live event: written now when nothing of its topic waits, the window is open
+   * and (for a reliable event) the socket is under its high-water mark; else a volatile event is
+   * dropped and counted and a reliable one queued.
+   */
+  deliver(event: QueuedEvent, volatile: boolean): void {
+    const t = this.#target;
+    if (!this.#queue.holds(event.envelope.topic) && (volatile || t.buffered() < t.highWaterMark)) {
+      t.write(event, volatile);
+    } else if (volatile) {
+      t.dropped();
+    } else {
+      this.#enqueue(event);
+    }
   }
 
   /** Queues missed events (a replay) and starts writing them. */
@@ -59,7 +72,7 @@ export class EventPump {
   }
 
   /** Queues one reliable event behind the socket, or closes past the hard limit. */
-  enqueue(event: QueuedEvent): void {
+  #enqueue(event: QueuedEvent): void {
     const t = this.#target;
     this.#queue.push(event);
     if (this.#queue.bytes + t.buffered() > t.hardLimit) {
@@ -84,7 +97,7 @@ export class EventPump {
         return;
       }
       this.#queue.shift();
-      t.write(next);
+      t.write(next, false);
     }
   }
 
