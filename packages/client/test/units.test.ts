@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { backoffDelay, retryLaterDelay } from '../src/backoff.js';
-import { TRANSITIONS, canTransition, stateChange, type ClientState } from '../src/state.js';
+import {
+  TRANSITIONS,
+  canTransition,
+  stateChange,
+  type ClientState,
+  type StateChange,
+} from '../src/state.js';
 import { resolveUrl } from '../src/url.js';
 import { resolveOptions, DEFAULT_CLIENT_OPTIONS } from '../src/options.js';
 import { AckwireClientError } from '../src/errors.js';
@@ -83,32 +89,16 @@ describe('backoff', () => {
 
 describe('state machine', () => {
   it('describes each allowed transition as { from, to, reason }, with the close code when there is one', () => {
-    expect(stateChange('idle', 'connecting', 'connect')).toEqual({
-      from: 'idle',
-      to: 'connecting',
-      reason: 'connect',
-    });
-    expect(stateChange('connecting', 'open', 'welcome')).toEqual({
-      from: 'connecting',
-      to: 'open',
-      reason: 'welcome',
-    });
-    expect(stateChange('open', 'reconnecting', 'socket-closed', 1006)).toEqual({
-      from: 'open',
-      to: 'reconnecting',
-      reason: 'socket-closed',
-      code: 1006,
-    });
-    expect(stateChange('reconnecting', 'open', 'welcome')).toEqual({
-      from: 'reconnecting',
-      to: 'open',
-      reason: 'welcome',
-    });
-    expect(stateChange('open', 'closed', 'close')).toEqual({
-      from: 'open',
-      to: 'closed',
-      reason: 'close',
-    });
+    const changes: StateChange[] = [
+      { from: 'idle', to: 'connecting', reason: 'connect' },
+      { from: 'connecting', to: 'open', reason: 'welcome' },
+      { from: 'open', to: 'reconnecting', reason: 'socket-closed', code: 1006 },
+      { from: 'reconnecting', to: 'open', reason: 'welcome' },
+      { from: 'open', to: 'closed', reason: 'close' },
+    ];
+    for (const change of changes) {
+      expect(stateChange(change.from, change.to, change.reason, change.code)).toEqual(change);
+    }
   });
 
   it('ignores a transition to the current state', () => {
