@@ -21,7 +21,7 @@ import { salvageId } from './bad-input.js';
 import { WriteCoalescer } from './coalesce.js';
 import { Liveness } from './heartbeat.js';
 import type { ConnectionInfo, ResolvedServerOptions } from './options.js';
-import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
+import { decodeOutgoing, encodeOutgoing, type OutgoingFrame } from './outgoing.js';
 import { TokenBucket, type RateVerdict } from './rate-limit.js';
 import type { Session, SessionConnection } from './session.js';
 import type { Counters } from './stats.js';
@@ -103,10 +103,14 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       timers: host.timers,
       highWaterMark: o.sendHighWaterMark,
       hardLimit: o.sendHardLimit,
-      buffered: () => this.ws.bufferedAmount,
+      buffered: () => this.#buffered(),
       windowFull: () => this.#window.full,
       open: () => this.#state === 'open',
-      write: (e, volatile) => this.sendFrame(e.frame, e.envelope, volatile),
+      // Checked by the pump already; an interceptor (fault injection) still sees every event.
+      write: (e, volatile) =>
+        host.options.intercept?.outgoing
+          ? this.sendFrame(e.frame, undefined, volatile)
+          : this.#put(e.frame),
       dropped: () => host.counters.volatileDropped++,
       overflow: () => this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer'),
     });
@@ -226,14 +230,8 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       return;
     }
     const w = this.#window;
-    const buffered = this.ws.bufferedAmount;
-    const stalledMs = this.#stall.stalledFor(
-      now,
-      buffered,
-      o.sendHighWaterMark,
-      w.full,
-      w.confirmed,
-    );
+    const buffered = this.#buffered();
+    const stalledMs = this.#stall.stalledFor(now, buffered, o.sendHighWaterMark, w);
     if (this.#state === 'open' && o.sendStallTimeoutMs > 0 && stalledMs >= o.sendStallTimeoutMs) {
       // Alive (it answers pings) but reading nothing: its queue would only grow until the hard
       // limit, or sit in memory for good on a quiet topic. It recovers from history.
@@ -267,10 +265,15 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     return this.sendFrame(frame, envelope, options.volatile === true);
   }
 
-  /** Sends an already encoded frame (fan-out path: encoded once for every recipient). */
-  sendFrame(frame: OutgoingFrame, envelope: ServerEnvelope, volatile: boolean): boolean {
+  /**
+   * Sends an already encoded frame (fan-out path: encoded once for every recipient). `envelope`
+   * is what an interceptor sees; a topic event from history passes none (history keeps frames,
+   * not values) and an interceptor gets the frame decoded.
+   */
+  sendFrame(frame: OutgoingFrame, envelope: ServerEnvelope | undefined, volatile: boolean): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
-    const verdict = this.#host.options.intercept?.outgoing?.(envelope, this) ?? 'send';
+    const outgoing = this.#host.options.intercept?.outgoing;
+    const verdict = outgoing?.(envelope ?? decodeOutgoing(frame), this) ?? 'send';
     if (verdict === 'drop') return false;
     if (verdict !== 'send') {
       const cancel = this.#host.timers.timeout(() => {
@@ -286,7 +289,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   #write(frame: OutgoingFrame, volatile: boolean): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
     const o = this.#host.options;
-    const buffered = this.ws.bufferedAmount;
+    const buffered = this.#buffered();
     if (volatile && buffered > o.sendHighWaterMark) {
       this.#host.counters.volatileDropped++;
       return false;
@@ -297,19 +300,29 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer');
       return false;
     }
+    return this.#put(frame);
+  }
+
+  /** Writes a frame whose room was checked: the last step of every send. */
+  #put(frame: OutgoingFrame): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
     // The frame is complete (outgoing.ts); `ws` queues nothing of its own with compression off,
     // so writing it to the socket keeps the order of everything `ws` writes (pings, close).
     if (this.#framesAsIs) this.socket.write(frame.wire);
     else this.ws.send(frame.payload, { binary: frame.binary });
-    this.#wrote(frame.bytes);
-    this.#host.counters.messagesOut++;
-    this.#host.counters.bytesOut += frame.bytes;
+    this.#window.wrote(frame.bytes);
+    const counters = this.#host.counters;
+    counters.messagesOut++;
+    counters.bytesOut += frame.bytes;
     return true;
   }
 
-  #wrote(bytes: number): void {
-    this.#stall.wrote(bytes);
-    this.#window.wrote(bytes);
+  /**
+   * Bytes waiting to be written (`ws.bufferedAmount`). With frames written as is, `ws` keeps no
+   * queue of its own (its sender buffers only while compressing), so the socket's is all of it.
+   */
+  #buffered(): number {
+    return this.#framesAsIs ? this.socket.writableLength : this.ws.bufferedAmount;
   }
 
   #ping(probe: string): void {

@@ -30,7 +30,7 @@ export interface PumpTarget {
   readonly windowFull: () => boolean;
   /** True while the connection's session is open. */
   readonly open: () => boolean;
-  /** Writes one event now. */
+  /** Writes one event now: the pump has made every check (room, window, order). */
   readonly write: (event: QueuedEvent, volatile: boolean) => void;
   /** Counts a volatile event dropped for want of room. */
   readonly dropped: () => void;
@@ -51,15 +51,19 @@ export class EventPump {
 
   /**
    * Delivers one live event: written now when nothing of its topic waits, the window is open
-   * and (for a reliable event) the socket is under its high-water mark; else a volatile event is
-   * dropped and counted and a reliable one queued.
+   * and the socket is under its high-water mark (a volatile event: not over it); else a volatile
+   * event is dropped and counted and a reliable one queued. The one place that decides; this is
+   * the fan-out's per-subscriber path, so the socket's buffered amount is read once.
    */
   deliver(event: QueuedEvent, volatile: boolean): void {
     const t = this.#target;
-    if (!this.#queue.holds(event.envelope.topic) && (volatile || t.buffered() < t.highWaterMark)) {
-      t.write(event, volatile);
-    } else if (volatile) {
-      t.dropped();
+    const free = !this.#queue.holds(event.topic);
+    const buffered = t.buffered();
+    if (volatile) {
+      if (free && buffered <= t.highWaterMark) t.write(event, true);
+      else t.dropped();
+    } else if (free && buffered < t.highWaterMark) {
+      t.write(event, false);
     } else {
       this.#enqueue(event);
     }

@@ -186,7 +186,7 @@ export class Hub implements ConnectionHost, DispatchHost {
   publish(topic: string, data: Payload | undefined, volatile: boolean): PublishResult {
     validateTopic(topic, this.limits);
     const event = this.topics.publish(topic, data, this.now(), this.options.maxPayload, volatile);
-    return { epoch: event.envelope.epoch, offset: event.offset };
+    return { epoch: event.epoch, offset: event.offset };
   }
 
   /**

@@ -5,7 +5,13 @@
  * it to its socket as is, one buffer per write, where `ws.send` would build a header per socket
  * and write two buffers (issue 7, fan-out: the "prepared message" of gorilla/websocket).
  */
-import { encode, ProtocolError, type AckEnvelope, type ServerEnvelope } from '@ackwire/protocol';
+import {
+  decodeServerFrame,
+  encode,
+  ProtocolError,
+  type AckEnvelope,
+  type ServerEnvelope,
+} from '@ackwire/protocol';
 
 /** An encoded frame, ready to be written to any number of sockets. */
 export interface OutgoingFrame {
@@ -40,6 +46,17 @@ export function encodeOutgoing(envelope: ServerEnvelope, maxBytes: number): Outg
   if (binary) wire.set(encoded, header);
   else wire.write(encoded, header, 'utf8');
   return { wire, payload: wire.subarray(header), binary, bytes };
+}
+
+/**
+ * The envelope of a frame built here, decoded back from its bytes: for send interceptors (fault
+ * injection) shown a history event, whose value is not kept.
+ */
+export function decodeOutgoing(frame: OutgoingFrame): ServerEnvelope {
+  const payload = frame.binary ? frame.payload : frame.payload.toString('utf8');
+  // The server wrote it, so only the peer-facing size and depth limits could refuse it.
+  const max = Number.MAX_SAFE_INTEGER;
+  return decodeServerFrame(payload, { maxBytes: max, maxDepth: max });
 }
 
 const OPCODE_TEXT = 0x1;

@@ -42,6 +42,11 @@ export class ReadWindow {
     this.#ping = ping;
   }
 
+  /** Bytes handed to the socket so far (a count that only grows). */
+  get written(): number {
+    return this.#written;
+  }
+
   /** Bytes written and confirmed read so far (a count that only grows). */
   get confirmed(): number {
     return this.#confirmed;

@@ -12,13 +12,12 @@
  * Also here: {@link StallWatch}, which tells how long a backed-up socket has drained nothing.
  * @internal
  */
-import type { EventEnvelope } from '@ackwire/protocol';
 import type { OutgoingFrame } from './outgoing.js';
 
-/** One queued event. @internal */
+/** One queued event (a stored event, {@link StoredEvent} in topics.ts). @internal */
 export interface QueuedEvent {
+  readonly topic: string;
   readonly frame: OutgoingFrame;
-  readonly envelope: EventEnvelope;
 }
 
 /** @internal */
@@ -45,13 +44,13 @@ export class ReplayQueue {
 
   /** True while events of `topic` must queue: behind the replay, or while the gate is shut. */
   holds(topic: string): boolean {
-    return this.#topics.has(topic) || this.#gated();
+    return (this.#bytes !== 0 && this.#topics.has(topic)) || this.#gated();
   }
 
   push(event: QueuedEvent): void {
     this.#items.push(event);
     this.#bytes += event.frame.bytes;
-    this.#topics.add(event.envelope.topic);
+    this.#topics.add(event.topic);
   }
 
   /** The next event, without removing it. */
@@ -91,7 +90,6 @@ export class ReplayQueue {
  * @internal
  */
 export class StallWatch {
-  #written = 0;
   #drained = 0;
   #confirmed = 0;
   #since: number;
@@ -100,29 +98,28 @@ export class StallWatch {
     this.#since = now;
   }
 
-  /** Counts bytes handed to the socket. */
-  wrote(bytes: number): void {
-    this.#written += bytes;
-  }
-
   /**
    * Milliseconds the connection has been backed up without progress; 0 when it is not backed
    * up, or made progress since the last call. `buffered` is the socket's buffered amount,
-   * `windowFull` and `confirmed` come from its read window.
+   * `window` the connection's read window (bytes written, confirmed, full).
    */
-  stalledFor(
-    now: number,
-    buffered: number,
-    highWaterMark: number,
-    windowFull: boolean,
-    confirmed: number,
-  ): number {
+  stalledFor(now: number, buffered: number, highWaterMark: number, window: WindowState): number {
     const atMark = buffered >= highWaterMark;
-    const drained = this.#written - buffered;
-    const progress = confirmed > this.#confirmed || (atMark && drained > this.#drained);
-    if ((!atMark && !windowFull) || progress) this.#since = now;
+    const drained = window.written - buffered;
+    const progress = window.confirmed > this.#confirmed || (atMark && drained > this.#drained);
+    if ((!atMark && !window.full) || progress) this.#since = now;
     this.#drained = Math.max(this.#drained, drained);
-    this.#confirmed = Math.max(this.#confirmed, confirmed);
+    this.#confirmed = Math.max(this.#confirmed, window.confirmed);
     return now - this.#since;
   }
+}
+
+/** What {@link StallWatch} reads of a read window (`ReadWindow`). @internal */
+export interface WindowState {
+  /** Bytes handed to the socket so far. */
+  readonly written: number;
+  /** Bytes the peer confirmed reading so far. */
+  readonly confirmed: number;
+  /** True while the window is full. */
+  readonly full: boolean;
 }

@@ -16,12 +16,17 @@ export interface Subscriber {
   deliver(event: StoredEvent, volatile: boolean): void;
 }
 
-/** An event held in history: its position and its frame, encoded once at publication. */
+/**
+ * An event held in history: its position and its frame, encoded once at publication. The
+ * published value itself is not kept: the frame holds everything a replay needs, and keeping the
+ * value too would double history's memory and keep the app's objects alive for the GC to mark.
+ */
 export interface StoredEvent {
+  readonly topic: string;
+  readonly epoch: string;
   readonly offset: number;
   readonly ts: number;
   readonly frame: OutgoingFrame;
-  readonly envelope: EventEnvelope;
 }
 
 /** Outcome of resuming from a position. */
@@ -94,7 +99,7 @@ export class Topic {
     if (data !== undefined) envelope.data = data;
     const frame = encodeOutgoing(envelope, maxBytes);
     this.#offset = offset;
-    const stored: StoredEvent = { offset, ts, frame, envelope };
+    const stored: StoredEvent = { topic: this.name, epoch: this.epoch, offset, ts, frame };
     this.#events.push(stored);
     this.prune(ts, limits);
     return stored;
@@ -224,7 +229,9 @@ export class TopicStore {
   ): StoredEvent {
     const topic = this.ensure(name);
     const stored = topic.append(data, now, maxBytes, this.#limits);
-    for (const s of [...topic.subscribers]) s.deliver(stored, volatile);
+    // A delivery may close its connection (hard limit), which deletes it from the set: deleting
+    // during iteration is safe, and nothing is added while publishing.
+    for (const s of topic.subscribers) s.deliver(stored, volatile);
     return stored;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AckEnvelope } from '@ackwire/protocol';
+import { decodeServerFrame, type AckEnvelope, type EventEnvelope } from '@ackwire/protocol';
 import type { StoredEvent } from '@ackwire/server';
 import {
   DEFAULT_SERVER_OPTIONS,
@@ -106,7 +106,10 @@ describe('topic history', () => {
   };
   const sink = () => {
     const got: number[] = [];
-    return { got, deliver: (e: StoredEvent) => got.push(e.envelope.offset) };
+    // The offset as the subscriber reads it: from the frame itself.
+    const offsetOf = (e: StoredEvent): number =>
+      (decodeServerFrame(e.frame.payload.toString('utf8')) as EventEnvelope).offset;
+    return { got, deliver: (e: StoredEvent) => got.push(offsetOf(e)) };
   };
 
   it('numbers events from 1 and fans one frame out to every subscriber', () => {
