@@ -270,10 +270,14 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
    * is what an interceptor sees; a topic event from history passes none (history keeps frames,
    * not values) and an interceptor gets the frame decoded.
    */
-  sendFrame(frame: OutgoingFrame, envelope: ServerEnvelope | undefined, volatile: boolean): boolean {
+  sendFrame(
+    frame: OutgoingFrame,
+    envelope: ServerEnvelope | undefined,
+    volatile: boolean,
+  ): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
-    const outgoing = this.#host.options.intercept?.outgoing;
-    const verdict = outgoing?.(envelope ?? decodeOutgoing(frame), this) ?? 'send';
+    const intercept = this.#host.options.intercept;
+    const verdict = intercept?.outgoing?.(envelope ?? decodeOutgoing(frame), this) ?? 'send';
     if (verdict === 'drop') return false;
     if (verdict !== 'send') {
       const cancel = this.#host.timers.timeout(() => {
