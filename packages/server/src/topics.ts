@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EventEnvelope, Payload } from '@ackwire/protocol';
+import { deferImmediate, FanOut, type Defer } from './fan-out.js';
 import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
 
 /**
@@ -64,6 +65,8 @@ export class Topic {
   readonly name: string;
   readonly epoch: string;
   readonly subscribers = new Set<Subscriber>();
+  /** Writes each publication to the subscribers, in slices when large. */
+  readonly fanOut: FanOut;
   #offset: number;
   // History is an array with a moving head: dropping the oldest is O(1), and the array is
   // compacted once the dead prefix is as long as the live part.
@@ -71,10 +74,11 @@ export class Topic {
   #head = 0;
 
   /** `offset`: where a topic that was forgotten and is used again continues. @default 0 */
-  constructor(name: string, epoch: string, offset = 0) {
+  constructor(name: string, epoch: string, offset = 0, defer: Defer = deferImmediate) {
     this.name = name;
     this.epoch = epoch;
     this.#offset = offset;
+    this.fanOut = new FanOut(this.subscribers, defer);
   }
 
   /** Offset of the last event published (0 before any). */
@@ -165,9 +169,17 @@ export class TopicStore {
   readonly #limits: HistoryLimits;
   readonly #epoch: () => string;
 
-  constructor(limits: HistoryLimits, epoch: () => string = newEpoch) {
+  readonly #defer: Defer;
+
+  /** `defer` runs the next slice of a large fan-out (tests step it by hand). */
+  constructor(
+    limits: HistoryLimits,
+    epoch: () => string = newEpoch,
+    defer: Defer = deferImmediate,
+  ) {
     this.#limits = limits;
     this.#epoch = epoch;
+    this.#defer = defer;
   }
 
   /** Number of topics held. */
@@ -192,7 +204,9 @@ export class TopicStore {
     if (!topic) {
       const last = this.#forgotten.get(name);
       this.#forgotten.delete(name);
-      topic = last ? new Topic(name, last.epoch, last.offset) : new Topic(name, this.#epoch());
+      topic = last
+        ? new Topic(name, last.epoch, last.offset, this.#defer)
+        : new Topic(name, this.#epoch(), 0, this.#defer);
       this.#topics.set(name, topic);
     }
     return topic;
@@ -218,7 +232,8 @@ export class TopicStore {
   }
 
   /**
-   * Publishes: appends to history (encoding once) and writes the same frame to every subscriber.
+   * Publishes: appends to history (encoding once) and writes the same frame to every subscriber
+   * (now, or in slices when large: fan-out.ts).
    */
   publish(
     name: string,
@@ -229,9 +244,7 @@ export class TopicStore {
   ): StoredEvent {
     const topic = this.ensure(name);
     const stored = topic.append(data, now, maxBytes, this.#limits);
-    // A delivery may close its connection (hard limit), which deletes it from the set: deleting
-    // during iteration is safe, and nothing is added while publishing.
-    for (const s of topic.subscribers) s.deliver(stored, volatile);
+    topic.fanOut.publish(stored, volatile);
     return stored;
   }
 
@@ -258,6 +271,7 @@ export class TopicStore {
   }
 
   clear(): void {
+    for (const topic of this.#topics.values()) topic.fanOut.clear();
     this.#topics.clear();
     this.#forgotten.clear();
   }

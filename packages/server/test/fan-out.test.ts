@@ -1,0 +1,117 @@
+/**
+ * Unit tier: a topic's fan-out in slices (fan-out.ts). The next slice runs when the test says so
+ * (an injected `defer`), so every step is deterministic.
+ */
+import { describe, expect, it } from 'vitest';
+import { FAN_OUT_SLICE, FanOut, WRITE_COST, type Defer } from '../src/fan-out.js';
+import type { OutgoingFrame } from '../src/outgoing.js';
+import type { StoredEvent, Subscriber } from '../src/topics.js';
+
+/** An event whose frame is `bytes` long (only its size matters here). */
+const event = (offset: number, bytes: number): StoredEvent => ({
+  topic: 't',
+  epoch: 'e',
+  offset,
+  ts: 0,
+  frame: { bytes, binary: false } as OutgoingFrame,
+});
+
+/** A subscriber that records the offsets it got; `onDeliver` runs inside the delivery. */
+class Recorder implements Subscriber {
+  readonly got: number[] = [];
+  onDeliver: (() => void) | undefined = undefined;
+  deliver(e: StoredEvent): void {
+    this.got.push(e.offset);
+    this.onDeliver?.();
+  }
+}
+
+/** A fan-out over `n` recorders whose deferred slices run only on `step()`. */
+function setUp(n: number) {
+  const subscribers = new Set<Subscriber>();
+  const recorders = Array.from({ length: n }, () => new Recorder());
+  for (const r of recorders) subscribers.add(r);
+  const queued: Array<() => void> = [];
+  const defer: Defer = (fn) => queued.push(fn);
+  const fanOut = new FanOut(subscribers, defer);
+  /** Runs the deferred slice; false when none was scheduled. */
+  const step = (): boolean => {
+    const next = queued.shift();
+    next?.();
+    return next !== undefined;
+  };
+  return { subscribers, recorders, fanOut, step, queued };
+}
+
+/** Subscribers one slice covers for frames of `bytes`. */
+const perSlice = (bytes: number): number => Math.floor(FAN_OUT_SLICE / (bytes + WRITE_COST));
+
+describe('fan-out', () => {
+  it('writes a small publication to every subscriber at once', () => {
+    // 1,000 subscribers of a 130 B frame: the fan-out benchmark's shape, under one slice.
+    const { recorders, fanOut, queued } = setUp(1000);
+    fanOut.publish(event(1, 130), false);
+    expect(recorders.every((r) => r.got.join() === '1')).toBe(true);
+    expect(queued).toHaveLength(0);
+    expect(fanOut.pending).toBe(0);
+  });
+
+  it('writes a large publication in slices, letting I/O run between them', () => {
+    const bytes = 16 * 1024;
+    const { recorders, fanOut, step } = setUp(100);
+    fanOut.publish(event(1, bytes), false);
+    const first = perSlice(bytes);
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(100);
+    expect(recorders.filter((r) => r.got.length === 1)).toHaveLength(first);
+    // The ones written first are the first in subscription order.
+    expect(recorders.slice(0, first).every((r) => r.got.length === 1)).toBe(true);
+    expect(fanOut.pending).toBe(1);
+    let slices = 1;
+    while (step()) slices++;
+    expect(slices).toBe(Math.ceil(100 / first));
+    expect(recorders.every((r) => r.got.join() === '1')).toBe(true);
+    expect(fanOut.pending).toBe(0);
+  });
+
+  it("keeps a topic's order: a publication made meanwhile waits behind the sliced one", () => {
+    const { recorders, fanOut, step } = setUp(100);
+    fanOut.publish(event(1, 64 * 1024), false);
+    fanOut.publish(event(2, 10), true); // small, volatile: still behind
+    fanOut.publish(event(3, 10), false);
+    expect(recorders[99]!.got).toEqual([]);
+    while (step());
+    for (const r of recorders) expect(r.got).toEqual([1, 2, 3]);
+  });
+
+  it('skips a subscriber that left before its turn, and goes to those it had when published', () => {
+    const { subscribers, recorders, fanOut, step } = setUp(100);
+    fanOut.publish(event(1, 64 * 1024), false);
+    const last = recorders[99]!;
+    subscribers.delete(last);
+    const late = new Recorder();
+    subscribers.add(late); // subscribed after the publication: history's business, not ours
+    while (step());
+    expect(last.got).toEqual([]);
+    expect(late.got).toEqual([]);
+    expect(recorders.slice(0, 99).every((r) => r.got.join() === '1')).toBe(true);
+  });
+
+  it('resumes at the right subscriber when deliveries closed connections in the first slice', () => {
+    const bytes = 64 * 1024;
+    const { subscribers, recorders, fanOut, step } = setUp(40);
+    // The first two subscribers are closed by their own delivery (the hard limit).
+    for (const r of recorders.slice(0, 2)) r.onDeliver = () => subscribers.delete(r);
+    fanOut.publish(event(1, bytes), false);
+    while (step());
+    expect(recorders.every((r) => r.got.join() === '1')).toBe(true);
+  });
+
+  it('drops what is pending on clear (the server closed)', () => {
+    const { recorders, fanOut, step } = setUp(100);
+    fanOut.publish(event(1, 64 * 1024), false);
+    fanOut.clear();
+    while (step());
+    expect(recorders.filter((r) => r.got.length === 1)).toHaveLength(perSlice(64 * 1024));
+  });
+});
