@@ -352,8 +352,8 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
    * when the socket or the read window has no room, queues it (reliable, a reference to the
    * shared frame) or drops and counts it (volatile); see {@link EventPump.deliver}.
    */
-  deliver(event: StoredEvent, volatile: boolean): void {
-    if (this.#state === 'open') this.#pump.deliver(event, volatile);
+  deliver(event: StoredEvent, volatile: boolean): boolean {
+    return this.#state === 'open' && this.#pump.deliver(event, volatile);
   }
 
   /**

@@ -53,20 +53,20 @@ export class EventPump {
    * Delivers one live event: written now when nothing of its topic waits, the window is open
    * and the socket is under its high-water mark (a volatile event: not over it); else a volatile
    * event is dropped and counted and a reliable one queued. The one place that decides; this is
-   * the fan-out's per-subscriber path, so the socket's buffered amount is read once.
+   * the fan-out's per-subscriber path, so the socket's buffered amount is read once. True when
+   * written now.
    */
-  deliver(event: QueuedEvent, volatile: boolean): void {
+  deliver(event: QueuedEvent, volatile: boolean): boolean {
     const t = this.#target;
     const free = !this.#queue.holds(event.topic);
     const buffered = t.buffered();
-    if (volatile) {
-      if (free && buffered <= t.highWaterMark) t.write(event, true);
-      else t.dropped();
-    } else if (free && buffered < t.highWaterMark) {
-      t.write(event, false);
-    } else {
-      this.#enqueue(event);
+    if (free && (volatile ? buffered <= t.highWaterMark : buffered < t.highWaterMark)) {
+      t.write(event, volatile);
+      return true;
     }
+    if (volatile) t.dropped();
+    else this.#enqueue(event);
+    return false;
   }
 
   /** Queues missed events (a replay) and starts writing them. */

@@ -4,7 +4,8 @@
  * new subscribers of a topic of 16 KiB events take 6.5 MB at their first publication) held the
  * event loop for every other client for as long as the kernel took to copy it all (8 ms in the
  * slow-consumer chaos run). A publication now writes to subscribers until it has spent
- * {@link FAN_OUT_SLICE} (bytes, plus {@link WRITE_COST} per write for the system call), and the
+ * {@link FAN_OUT_SLICE} (bytes, plus {@link WRITE_COST} per write for the system call; a
+ * delivery that only queues a reference or drops costs {@link HELD_COST}), and the
  * rest of it continues after the event loop has served I/O (`setImmediate`). Small fan-outs never
  * reach the bound: 1,000 subscribers of a 64 B topic cost 386 KB of budget and are written at
  * once, as before.
@@ -22,6 +23,9 @@ export const FAN_OUT_SLICE = 1024 * 1024;
 
 /** What one write costs besides its bytes (the system call), as bytes of copying it is worth. */
 export const WRITE_COST = 256;
+
+/** What a delivery that wrote nothing costs (queued as a reference, or dropped). */
+export const HELD_COST = 16;
 
 /** Runs a function after pending I/O (`setImmediate`); injectable for tests. */
 export type Defer = (fn: () => void) => void;
@@ -74,8 +78,7 @@ export class FanOut {
         stop = subscriber;
         break;
       }
-      subscriber.deliver(event, volatile);
-      budget -= cost;
+      budget -= subscriber.deliver(event, volatile) ? cost : HELD_COST;
     }
     if (stop === undefined) return;
     // Rare: the subscribers from the first one not written to on, in set order.
@@ -115,8 +118,7 @@ export class FanOut {
         const subscriber = p.rest[p.next++]!;
         // Unsubscribed (or disconnected) since: nothing more of this topic goes to it.
         if (!this.#subscribers.has(subscriber)) continue;
-        subscriber.deliver(p.event, p.volatile);
-        budget -= cost;
+        budget -= subscriber.deliver(p.event, p.volatile) ? cost : HELD_COST;
       }
       this.#pending.shift();
     }

@@ -14,7 +14,8 @@ import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
  * allocating nothing per subscriber. @internal
  */
 export interface Subscriber {
-  deliver(event: StoredEvent, volatile: boolean): void;
+  /** Takes one event; true when it was written to the socket now (not queued, not dropped). */
+  deliver(event: StoredEvent, volatile: boolean): boolean;
 }
 
 /**

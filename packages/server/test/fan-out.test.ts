@@ -16,13 +16,18 @@ const event = (offset: number, bytes: number): StoredEvent => ({
   frame: { bytes, binary: false } as OutgoingFrame,
 });
 
-/** A subscriber that records the offsets it got; `onDeliver` runs inside the delivery. */
+/**
+ * A subscriber that records the offsets it got; `onDeliver` runs inside the delivery. `writes`:
+ * whether it reports the event written now (false: queued, as for a reader that stopped reading).
+ */
 class Recorder implements Subscriber {
   readonly got: number[] = [];
   onDeliver: (() => void) | undefined = undefined;
-  deliver(e: StoredEvent): void {
+  writes = true;
+  deliver(e: StoredEvent): boolean {
     this.got.push(e.offset);
     this.onDeliver?.();
+    return this.writes;
   }
 }
 
@@ -105,6 +110,14 @@ describe('fan-out', () => {
     fanOut.publish(event(1, bytes), false);
     while (step());
     expect(recorders.every((r) => r.got.join() === '1')).toBe(true);
+  });
+
+  it('counts a delivery that only queued as cheap: readers that stopped reading take no slices', () => {
+    const { recorders, fanOut, queued } = setUp(100);
+    for (const r of recorders) r.writes = false;
+    fanOut.publish(event(1, 64 * 1024), false);
+    expect(recorders.every((r) => r.got.join() === '1')).toBe(true);
+    expect(queued).toHaveLength(0);
   });
 
   it('drops what is pending on clear (the server closed)', () => {
