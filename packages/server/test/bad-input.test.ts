@@ -1,23 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '@ackwire/protocol';
-import type { AckwireServer } from '@ackwire/server';
-import { connect, startServer, TestClient } from './helpers.js';
+import { connect, useServers, TestClient } from './helpers.js';
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = useServers();
 
-async function open(options = {}): Promise<TestClient> {
-  ({ server } = await startServer(options));
+async function open(options = {}): Promise<{ client: TestClient; url: string }> {
+  const { server, url } = await start(options);
   server.handle('echo', (d) => d);
-  return (await connect(`ws://127.0.0.1:${server.port}`)).client;
+  return { client: (await connect(url)).client, url };
 }
 
 describe('bad input after session open', () => {
   it('answers invalid JSON with an error notice PROTOCOL_INVALID_JSON and stays up', async () => {
-    const client = await open();
+    const { client } = await open();
     client.sendRaw('{"k":"msg",');
     expect(await client.takeKind('error')).toMatchObject({
       err: { code: 'PROTOCOL_INVALID_JSON' },
@@ -28,7 +23,7 @@ describe('bad input after session open', () => {
   });
 
   it('answers an unknown kind with PROTOCOL_UNKNOWN_KIND', async () => {
-    const client = await open();
+    const { client } = await open();
     client.sendRaw(JSON.stringify({ k: 'teleport', id: 3 }));
     expect(await client.takeKind('error')).toMatchObject({
       err: { code: 'PROTOCOL_UNKNOWN_KIND' },
@@ -37,7 +32,7 @@ describe('bad input after session open', () => {
   });
 
   it('answers a wrong field type on an id-carrying kind with an error receipt for that id', async () => {
-    const client = await open();
+    const { client } = await open();
     client.sendRaw(JSON.stringify({ k: 'msg', id: 4, type: 42 }));
     expect(await client.takeAck(4)).toMatchObject({
       ok: false,
@@ -56,7 +51,7 @@ describe('bad input after session open', () => {
   });
 
   it('answers binary garbage with an error notice', async () => {
-    const client = await open();
+    const { client } = await open();
     client.sendRaw(Buffer.from([0xee, 0x00, 0x01]));
     expect(await client.takeKind('error')).toMatchObject({
       err: { code: 'PROTOCOL_UNKNOWN_KIND' },
@@ -70,36 +65,36 @@ describe('bad input after session open', () => {
   });
 
   it('answers too deep JSON with PROTOCOL_TOO_DEEP', async () => {
-    const client = await open();
+    const { client } = await open();
     client.sendRaw(`{"k":"msg","id":1,"type":"echo","data":${'['.repeat(40)}${']'.repeat(40)}}`);
     expect(await client.takeKind('error')).toMatchObject({ err: { code: 'PROTOCOL_TOO_DEEP' } });
     client.close();
   });
 
   it('closes with 1007 on invalid UTF-8 in a text frame', async () => {
-    const client = await open();
+    const { client } = await open();
     client.sendRaw(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), false);
     expect((await client.closed).code).toBe(CloseCode.INVALID_PAYLOAD);
   });
 
   it('closes with 4009 after more than maxProtocolErrors invalid frames', async () => {
-    const client = await open({ maxProtocolErrors: 3 });
+    const { client } = await open({ maxProtocolErrors: 3 });
     for (let i = 0; i < 4; i++) client.sendRaw('nope');
     expect((await client.closed).code).toBe(CloseCode.BAD_ENVELOPE);
     expect(client.received.filter((r) => r.envelope.k === 'error')).toHaveLength(3);
   });
 
   it('closes with 4009 on an invalid frame before hello', async () => {
-    ({ server } = await startServer());
-    const client = new TestClient(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start();
+    const client = new TestClient(url);
     await client.opened();
     client.sendRaw('not json');
     expect((await client.closed).code).toBe(CloseCode.BAD_ENVELOPE);
   });
 
   it('leaves other connections unaffected by one bad client', async () => {
-    const bad = await open();
-    const { client: good } = await connect(`ws://127.0.0.1:${server!.port}`);
+    const { client: bad, url } = await open();
+    const { client: good } = await connect(url);
     bad.sendRaw(Buffer.from([0x7b, 0xff]), false);
     bad.sendRaw('x'.repeat(70_000));
     await bad.closed;

@@ -1,18 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '@ackwire/protocol';
-import type { AckwireServer } from '@ackwire/server';
-import { connect, startServer } from './helpers.js';
+import { connect, useServers } from './helpers.js';
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = useServers();
 
 describe('server close', () => {
   it('sends goaway then closes every connection with 1001, and leaves nothing pending', async () => {
-    ({ server } = await startServer({ goAwayAfterMs: 750 }));
-    const url = `ws://127.0.0.1:${server.port}`;
+    const { server, url } = await start({ goAwayAfterMs: 750 });
     const a = await connect(url);
     const b = await connect(url);
     await server.close();
@@ -30,25 +24,23 @@ describe('server close', () => {
   });
 
   it('terminates without goaway when closed abruptly', async () => {
-    ({ server } = await startServer());
-    const a = await connect(`ws://127.0.0.1:${server.port}`);
+    const { server, url } = await start();
+    const a = await connect(url);
     await server.close({ abrupt: true });
     expect((await a.client.closed).code).toBe(1006);
     expect(a.client.received.some((r) => r.envelope.k === 'goaway')).toBe(false);
   });
 
   it('refuses server-side sends after close with SERVER_CLOSED', async () => {
-    ({ server } = await startServer());
+    const { server } = await start();
     await server.close();
-    expect(() => server!.broadcast('x')).toThrow(
-      expect.objectContaining({ code: 'SERVER_CLOSED' }),
-    );
+    expect(() => server.broadcast('x')).toThrow(expect.objectContaining({ code: 'SERVER_CLOSED' }));
   });
 
   it('counts messages and bytes in stats()', async () => {
-    ({ server } = await startServer());
+    const { server, url } = await start();
     server.handle('echo', (d) => d);
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { client } = await connect(url);
     client.send({ k: 'msg', id: 1, type: 'echo', data: 'abc' });
     await client.takeAck(1);
     const s = server.stats();

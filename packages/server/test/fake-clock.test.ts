@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '@ackwire/protocol';
-import type { AckwireServer, Clock } from '@ackwire/server';
-import { connect, startServer, TestClient } from './helpers.js';
+import type { Clock } from '@ackwire/server';
+import { connect, useServers, TestClient } from './helpers.js';
 
 /** A manual clock: time moves only when the test says so. */
 class FakeClock implements Clock {
@@ -38,21 +38,17 @@ class FakeClock implements Clock {
   }
 }
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = useServers();
 
 describe('deadlines on an injected clock', () => {
   it('enforces the hello timeout without waiting in real time', async () => {
     const clock = new FakeClock();
-    ({ server } = await startServer({
+    const { server, url } = await start({
       clock,
       helloTimeoutMs: 60_000,
       heartbeatIntervalMs: 100_000,
-    }));
-    const client = new TestClient(`ws://127.0.0.1:${server.port}`);
+    });
+    const client = new TestClient(url);
     await client.opened();
     clock.advance(59_000);
     expect(server.stats().connections).toBe(1);
@@ -62,13 +58,13 @@ describe('deadlines on an injected clock', () => {
 
   it('terminates a silent session after interval + timeout and expires it after its TTL', async () => {
     const clock = new FakeClock();
-    ({ server } = await startServer({
+    const { server, url } = await start({
       clock,
       heartbeatIntervalMs: 30_000,
       heartbeatTimeoutMs: 10_000,
       sessionTtlMs: 60_000,
-    }));
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    });
+    const { client } = await connect(url);
     clock.advance(39_000);
     expect(server.stats().connections).toBe(1);
     clock.advance(2_000);

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileDedupStore, readJournal, type AckwireServer } from '@ackwire/server';
-import { newCid, startServer, TestClient } from './helpers.js';
+import { newCid, TestClient, useServers } from './helpers.js';
 
 const dirs: string[] = [];
-const servers: AckwireServer[] = [];
 const stores: FileDedupStore[] = [];
 
 function journalPath(): string {
@@ -21,17 +20,21 @@ function store(path: string): FileDedupStore {
   return s;
 }
 
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close({ abrupt: true })));
+afterEach(() => {
   for (const s of stores.splice(0)) s.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+// Registered after the hook above, so its servers close (like a crash) before their stores do:
+// vitest runs afterEach hooks in reverse order of registration.
+const start = useServers({ abrupt: true });
+
 /** A server whose `record` handler commits its effect and receipt to the journal. */
-async function journaledServer(path: string): Promise<{ url: string; runs: number[] }> {
+async function journaledServer(
+  path: string,
+): Promise<{ server: AckwireServer; url: string; runs: number[] }> {
   const s = store(path);
-  const { server, url } = await startServer({ dedupStore: s });
-  servers.push(server);
+  const { server, url } = await start({ dedupStore: s });
   const runs: number[] = [];
   server.handle('record', (data, ctx) => {
     runs.push(ctx.messageId!);
@@ -39,7 +42,7 @@ async function journaledServer(path: string): Promise<{ url: string; runs: numbe
     s.commit({ cid: ctx.clientId, id: ctx.messageId!, effect: data, result });
     return result;
   });
-  return { url, runs };
+  return { server, url, runs };
 }
 
 describe('file dedup store', () => {
@@ -52,7 +55,7 @@ describe('file dedup store', () => {
     a.send({ k: 'msg', id: 1, type: 'record', data: 'one' });
     await a.takeAck(1);
     a.close();
-    await servers.splice(0)[0]!.close({ abrupt: true });
+    await first.server.close({ abrupt: true });
     stores.splice(0)[0]!.close();
 
     const second = await journaledServer(path);

@@ -1,14 +1,10 @@
 import { connect as tcpConnect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode, type EventEnvelope } from '@ackwire/protocol';
 import type { AckwireServer, DisconnectEvent, ServerOptions } from '@ackwire/server';
-import { connect, startServer, until, type TestClient } from './helpers.js';
+import { connect, useServers, until, type TestClient } from './helpers.js';
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = useServers();
 
 const CHUNK = new Uint8Array(32 * 1024);
 /** Enough to fill loopback kernel buffers (a few MB) several times over, and still bounded. */
@@ -39,10 +35,10 @@ function serverBuffered(s: AckwireServer): number {
 async function feedSubscriber(
   options: ServerOptions,
 ): Promise<{ srv: AckwireServer; client: TestClient; disconnects: DisconnectEvent[] }> {
-  ({ server } = await startServer({ historySize: 10, ...options }));
+  const { server, url } = await start({ historySize: 10, ...options });
   const disconnects: DisconnectEvent[] = [];
   server.on('disconnect', (e) => disconnects.push(e));
-  const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
+  const { client } = await connect(url, undefined, {
     subs: [{ topic: 'feed' }],
   });
   return { srv: server, client, disconnects };
@@ -50,12 +46,12 @@ async function feedSubscriber(
 
 describe('flow control', () => {
   it('drops volatile events past the high-water mark and keeps the connection', async () => {
-    ({ server } = await startServer({
+    const { server, url } = await start({
       sendHighWaterMark: 64 * 1024,
       sendHardLimit: 512 * 1024 * 1024,
       historySize: 10,
-    }));
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`, undefined, {
+    });
+    const { client } = await connect(url, undefined, {
       subs: [{ topic: 'ticks' }],
     });
     pauseReading(client.ws);
@@ -189,7 +185,7 @@ describe('flow control', () => {
   });
 
   it('drops a connection that never finishes its HTTP handshake', async () => {
-    ({ server } = await startServer({ handshakeTimeoutMs: 300 }));
+    const { server } = await start({ handshakeTimeoutMs: 300 });
     const socket = tcpConnect(server.port!, '127.0.0.1');
     socket.on('error', () => undefined);
     socket.resume();
@@ -205,8 +201,8 @@ describe('flow control', () => {
   });
 
   it('keeps upgraded connections past the handshake timeout', async () => {
-    ({ server } = await startServer({ handshakeTimeoutMs: 100 }));
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start({ handshakeTimeoutMs: 100 });
+    const { client } = await connect(url);
     await new Promise((r) => setTimeout(r, 600));
     client.send({ k: 'ping', ts: 1 });
     expect(await client.takeKind('pong')).toEqual({ k: 'pong', ts: 1 });

@@ -1,26 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '@ackwire/protocol';
-import type { AckwireServer, DisconnectEvent } from '@ackwire/server';
-import { connect, startServer, until } from './helpers.js';
+import type { DisconnectEvent } from '@ackwire/server';
+import { connect, useServers, until } from './helpers.js';
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = useServers();
 
 describe('heartbeats and dead peers', () => {
   it('answers a client ping with a pong carrying the same ts at once', async () => {
-    ({ server } = await startServer());
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start();
+    const { client } = await connect(url);
     client.send({ k: 'ping', ts: 123.5 });
     expect(await client.takeKind('pong')).toEqual({ k: 'pong', ts: 123.5 });
     client.close();
   });
 
   it('sends protocol pings to an idle connection and keeps it while it answers', async () => {
-    ({ server } = await startServer({ heartbeatIntervalMs: 100, heartbeatTimeoutMs: 200 }));
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start({ heartbeatIntervalMs: 100, heartbeatTimeoutMs: 200 });
+    const { client } = await connect(url);
     let pings = 0;
     client.ws.on('ping', () => pings++);
     await until(() => pings >= 3, 3000, 'three protocol pings');
@@ -29,10 +25,10 @@ describe('heartbeats and dead peers', () => {
   });
 
   it('terminates a stalled (half-open) connection within interval + timeout and reports 4008', async () => {
-    ({ server } = await startServer({ heartbeatIntervalMs: 200, heartbeatTimeoutMs: 200 }));
+    const { server, url } = await start({ heartbeatIntervalMs: 200, heartbeatTimeoutMs: 200 });
     const disconnects: DisconnectEvent[] = [];
     server.on('disconnect', (e) => disconnects.push(e));
-    const { client, cid } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { client, cid } = await connect(url);
     // Stop reading: protocol pings go unanswered, exactly like a peer behind a dead NAT entry.
     const socket = (client.ws as unknown as { _socket: { pause(): void } })._socket;
     socket.pause();

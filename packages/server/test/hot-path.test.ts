@@ -4,12 +4,12 @@
  * what the general path says.
  */
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encode, type AckEnvelope, type ServerEnvelope } from '@ackwire/protocol';
-import { InMemoryReceiptWindow, type AckwireServer, type DedupVerdict } from '@ackwire/server';
+import { InMemoryReceiptWindow, type DedupVerdict } from '@ackwire/server';
 import { okAck } from '../src/handler-call.js';
 import { encodeOutgoing } from '../src/outgoing.js';
-import { connect, startServer } from './helpers.js';
+import { connect, useServers } from './helpers.js';
 
 describe('receipt encoding', () => {
   it('writes an ok receipt without data exactly as the codec does', () => {
@@ -130,15 +130,10 @@ describe('receipt window pruning', () => {
 });
 
 describe('receipts of synchronous handlers', () => {
-  let server: AckwireServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const start = useServers();
 
   it('answers a read of many messages with its writes held until all were handled', async () => {
-    const started = await startServer();
-    server = started.server;
+    const { server, url } = await start();
     const corked: number[] = [];
     let socket: Socket | undefined;
     server.handle('sync', (data, ctx) => {
@@ -150,7 +145,7 @@ describe('receipts of synchronous handlers', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       return data;
     });
-    const { client } = await connect(started.url);
+    const { client } = await connect(url);
     // One client write for every frame, so the server reads them together.
     const raw = (client.ws as unknown as { _socket: Socket })._socket;
     raw.cork();
@@ -168,8 +163,7 @@ describe('receipts of synchronous handlers', () => {
   });
 
   it('sends the receipts of promise-returning handlers settling together in one write', async () => {
-    const started = await startServer();
-    server = started.server;
+    const { server, url } = await start();
     let writes = 0;
     const counted = new WeakSet<Socket>();
     server.handle('async', async (data, ctx) => {
@@ -187,7 +181,7 @@ describe('receipts of synchronous handlers', () => {
       await Promise.resolve();
       return data;
     });
-    const { client } = await connect(started.url);
+    const { client } = await connect(url);
     const raw = (client.ws as unknown as { _socket: Socket })._socket;
     raw.cork();
     for (let id = 1; id <= 50; id++) client.send({ k: 'msg', id, type: 'async', data: id });
@@ -202,15 +196,14 @@ describe('receipts of synchronous handlers', () => {
   });
 
   it('answers a synchronous throw with an error receipt and counts it', async () => {
-    const started = await startServer();
-    server = started.server;
+    const { server, url } = await start();
     server.handle('throw', () => {
       throw Object.assign(new Error('no'), { code: 'CUSTOM_CODE' });
     });
     server.handle('thenable', () => ({
       then: (resolve: (v: unknown) => void) => resolve('from a thenable'),
     }));
-    const { client } = await connect(started.url);
+    const { client } = await connect(url);
     client.send({ k: 'msg', id: 1, type: 'throw' });
     expect(await client.takeAck(1)).toEqual({
       k: 'ack',

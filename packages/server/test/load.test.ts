@@ -1,24 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { AckwireServer } from '@ackwire/server';
-import { newCid, startServer, TestClient, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { newCid, useServers, TestClient, until } from './helpers.js';
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = useServers();
 
 const COUNT = 1000;
 const BATCH = 100;
 
 describe('many connections', () => {
   it('opens 1,000 sessions, closes them, and leaks no session, subscription, timer or listener', async () => {
-    ({ server } = await startServer({
+    const { server, url } = await start({
       sessionTtlMs: 0,
       heartbeatIntervalMs: 60_000,
       maxConnectionsPerIp: 2000,
-    }));
-    const url = `ws://127.0.0.1:${server.port}`;
+    });
     const listenersBefore =
       server.httpServer.listenerCount('upgrade') + server.listenerCount('disconnect');
     const timersIdle = server.stats().timers;
@@ -42,7 +36,7 @@ describe('many connections', () => {
     expect(server.publish('load', 'hi').offset).toBe(1);
     await Promise.all(clients.map((c) => c.takeKind('event', 10_000)));
     for (const c of clients) c.close();
-    await until(() => server!.stats().connections === 0, 20_000, 'every connection to close');
+    await until(() => server.stats().connections === 0, 20_000, 'every connection to close');
     expect(server.stats()).toMatchObject({
       connections: 0,
       sessions: 0,

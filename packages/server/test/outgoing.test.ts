@@ -4,14 +4,13 @@
  * permessage-deflate negotiated the frames go through `ws` instead.
  */
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventEmitter } from 'node:events';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 import { decodeServerFrame, encode, SUBPROTOCOL, type ServerEnvelope } from '@ackwire/protocol';
-import type { AckwireServer } from '@ackwire/server';
 import { encodeOutgoing } from '../src/outgoing.js';
-import { newCid, startServer } from './helpers.js';
+import { newCid, useServers } from './helpers.js';
 
 /** `ws`'s frame parser: exported at run time, left out of its type definitions. */
 const { Receiver } = wsModule as unknown as {
@@ -87,16 +86,11 @@ describe('frames built once', () => {
 });
 
 describe('permessage-deflate', () => {
-  let server: AckwireServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const start = useServers();
 
   it('delivers through ws when compression is negotiated', async () => {
-    const started = await startServer({ perMessageDeflate: true });
-    server = started.server;
-    const ws = new WebSocket(started.url, [SUBPROTOCOL], { perMessageDeflate: true });
+    const { server, url } = await start({ perMessageDeflate: true });
+    const ws = new WebSocket(url, [SUBPROTOCOL], { perMessageDeflate: true });
     const received: ServerEnvelope[] = [];
     ws.on('message', (data: Buffer) => received.push(decodeServerFrame(data.toString('utf8'))));
     await once(ws, 'open');

@@ -1,16 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AckwireServer } from '@ackwire/server';
-import { connect, newCid, startServer, until } from './helpers.js';
+import { connect, newCid, useServers, until } from './helpers.js';
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = useServers();
 
-async function withHandlers(options = {}): Promise<{ url: string; calls: Map<number, number> }> {
-  const started = await startServer(options);
-  server = started.server;
+async function withHandlers(
+  options = {},
+): Promise<{ server: AckwireServer; url: string; calls: Map<number, number> }> {
+  const { server, url } = await start(options);
   const calls = new Map<number, number>();
   server.handle('echo', (data) => data);
   server.handle('add', (data) => {
@@ -35,7 +32,7 @@ async function withHandlers(options = {}): Promise<{ url: string; calls: Map<num
     return 'done';
   });
   server.handle('huge', () => 'x'.repeat(70_000));
-  return { url: started.url, calls };
+  return { server, url, calls };
 }
 
 describe('receipts and request/response', () => {
@@ -61,7 +58,7 @@ describe('receipts and request/response', () => {
   });
 
   it("turns a handler error into an error receipt with the error's code; the connection stays up", async () => {
-    const { url } = await withHandlers();
+    const { server, url } = await withHandlers();
     const { client } = await connect(url);
     client.send({ k: 'msg', id: 1, type: 'fail' });
     expect(await client.takeAck(1)).toEqual({
@@ -77,7 +74,7 @@ describe('receipts and request/response', () => {
     });
     client.send({ k: 'msg', id: 3, type: 'add', data: { a: 1, b: 1 } });
     expect(await client.takeAck(3)).toMatchObject({ ok: true, data: 2 });
-    expect(server!.stats().handlerErrors).toBe(2);
+    expect(server.stats().handlerErrors).toBe(2);
     client.close();
   });
 
@@ -100,14 +97,14 @@ describe('receipts and request/response', () => {
 
 describe('exactly-once processing', () => {
   it('answers a repeated id with the original receipt without running the handler again', async () => {
-    const { url, calls } = await withHandlers();
+    const { server, url, calls } = await withHandlers();
     const { client } = await connect(url);
     client.send({ k: 'msg', id: 1, type: 'count', data: { n: 1 } });
     const first = await client.takeAck(1);
     client.send({ k: 'msg', id: 1, type: 'count', data: { n: 1 } });
     expect(await client.takeAck(1)).toEqual(first);
     expect(calls.get(1)).toBe(1);
-    expect(server!.stats().dedupHits).toBe(1);
+    expect(server.stats().dedupHits).toBe(1);
     client.close();
   });
 
@@ -130,11 +127,11 @@ describe('exactly-once processing', () => {
   });
 
   it('sends the receipt of a message still running at disconnect to the new connection, once', async () => {
-    const { url, calls } = await withHandlers();
+    const { server, url, calls } = await withHandlers();
     const cid = newCid();
     const a = await connect(url, cid);
     a.client.send({ k: 'msg', id: 1, type: 'slow', data: { ms: 300, n: 5 } });
-    await until(() => server!.stats().messagesIn >= 2);
+    await until(() => server.stats().messagesIn >= 2);
     a.client.ws.terminate();
     const b = await connect(url, cid);
     b.client.send({ k: 'msg', id: 1, type: 'slow', data: { ms: 300, n: 5 } });
@@ -175,13 +172,13 @@ describe('exactly-once processing', () => {
   });
 
   it('drops dedup state after sessionTtlMs (welcome.resumed is false again)', async () => {
-    const { url } = await withHandlers({ sessionTtlMs: 100 });
+    const { server, url } = await withHandlers({ sessionTtlMs: 100 });
     const cid = newCid();
     const a = await connect(url, cid);
     a.client.close();
     await a.client.closed;
-    await until(() => server!.stats().sessions === 0);
-    expect(server!.stats().dedupClients).toBe(0);
+    await until(() => server.stats().sessions === 0);
+    expect(server.stats().dedupClients).toBe(0);
     const b = await connect(url, cid);
     expect(b.welcome.resumed).toBe(false);
     b.client.close();
@@ -190,12 +187,12 @@ describe('exactly-once processing', () => {
 
 describe('volatile messages and session state', () => {
   it('hands a vol to its handler without a receipt', async () => {
-    ({ server } = await startServer());
+    const { server, url } = await start();
     const seen: unknown[] = [];
     server.handle('cursor', (data, ctx) => {
       seen.push([data, ctx.volatile, ctx.messageId]);
     });
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { client } = await connect(url);
     client.send({ k: 'vol', type: 'cursor', data: { x: 1 } });
     client.send({ k: 'vol', type: 'no-such-handler' });
     await until(() => seen.length === 1);
@@ -207,13 +204,12 @@ describe('volatile messages and session state', () => {
   });
 
   it('keeps session.data across reconnects of the same client id', async () => {
-    ({ server } = await startServer());
+    const { server, url } = await start();
     server.handle('visit', (_d, ctx) => {
       const n = ((ctx.session.data.get('visits') as number | undefined) ?? 0) + 1;
       ctx.session.data.set('visits', n);
       return n;
     });
-    const url = `ws://127.0.0.1:${server.port}`;
     const cid = newCid();
     const a = await connect(url, cid);
     a.client.send({ k: 'msg', id: 1, type: 'visit' });

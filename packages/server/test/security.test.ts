@@ -1,19 +1,14 @@
 import { createServer as createHttpServer } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '@ackwire/protocol';
-import { createServer, VERSION_REFUSED_BODY, type AckwireServer } from '@ackwire/server';
-import { connect, newCid, refusedStatus, startServer, TestClient, until } from './helpers.js';
+import { VERSION_REFUSED_BODY } from '@ackwire/server';
+import { connect, newCid, refusedStatus, useServers, TestClient, until } from './helpers.js';
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = useServers();
 
 describe('upgrade checks', () => {
   it('refuses an origin not in allowedOrigins with HTTP 403 and creates no connection', async () => {
-    ({ server } = await startServer({ allowedOrigins: ['https://good.example'] }));
-    const url = `ws://127.0.0.1:${server.port}`;
+    const { server, url } = await start({ allowedOrigins: ['https://good.example'] });
     const bad = new TestClient(url, { origin: 'https://evil.example' });
     expect((await refusedStatus(bad)).status).toBe(403);
     const good = new TestClient(url, { origin: 'https://good.example' });
@@ -23,47 +18,44 @@ describe('upgrade checks', () => {
   });
 
   it('refuses a missing Origin only when allowMissingOrigin is false', async () => {
-    ({ server } = await startServer({
+    const { url } = await start({
       allowedOrigins: ['https://good.example'],
       allowMissingOrigin: false,
-    }));
-    const bad = new TestClient(`ws://127.0.0.1:${server.port}`);
+    });
+    const bad = new TestClient(url);
     expect((await refusedStatus(bad)).status).toBe(403);
   });
 
   it('refuses an upgrade without the ackwire.v1 subprotocol with 426 and the spec body', async () => {
-    ({ server } = await startServer());
-    const client = new TestClient(`ws://127.0.0.1:${server.port}`, { protocols: ['other.v9'] });
+    const { url } = await start();
+    const client = new TestClient(url, { protocols: ['other.v9'] });
     expect(await refusedStatus(client)).toEqual({ status: 426, body: VERSION_REFUSED_BODY });
   });
 
   it('refuses connections past maxConnections with 503 and past maxConnectionsPerIp with 429', async () => {
-    ({ server } = await startServer({ maxConnections: 2 }));
-    const url = `ws://127.0.0.1:${server.port}`;
+    const { server, url } = await start({ maxConnections: 2 });
     const a = await connect(url);
     const b = await connect(url);
     expect((await refusedStatus(new TestClient(url))).status).toBe(503);
     a.client.close();
     b.client.close();
     await server.close();
-    ({ server } = await startServer({ maxConnectionsPerIp: 1 }));
-    const c = await connect(`ws://127.0.0.1:${server.port}`);
-    expect((await refusedStatus(new TestClient(`ws://127.0.0.1:${server.port}`))).status).toBe(429);
+    const perIp = await start({ maxConnectionsPerIp: 1 });
+    const c = await connect(perIp.url);
+    expect((await refusedStatus(new TestClient(perIp.url))).status).toBe(429);
     c.client.close();
   });
 
   it('answers 404 for another path when a path is configured', async () => {
-    ({ server } = await startServer({ path: '/rt' }));
-    expect(
-      (await refusedStatus(new TestClient(`ws://127.0.0.1:${server.port}/other`))).status,
-    ).toBe(404);
-    const ok = await connect(`ws://127.0.0.1:${server.port}/rt?x=1`);
+    const { url } = await start({ path: '/rt' });
+    expect((await refusedStatus(new TestClient(`${url}/other`))).status).toBe(404);
+    const ok = await connect(`${url}/rt?x=1`);
     ok.client.close();
   });
 
   it('does not negotiate permessage-deflate by default', async () => {
-    ({ server } = await startServer());
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start();
+    const { client } = await connect(url);
     expect(client.ws.extensions).toBe('');
     client.close();
   });
@@ -72,13 +64,12 @@ describe('upgrade checks', () => {
     const http = createHttpServer((_req, res) => res.end('app'));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const port = (http.address() as { port: number }).port;
-    server = await createServer({ server: http, path: '/rt' });
+    const { server } = await start({ server: http, path: '/rt' });
     const res = await fetch(`http://127.0.0.1:${port}/`);
     expect(await res.text()).toBe('app');
     const { client } = await connect(`ws://127.0.0.1:${port}/rt`);
     client.close();
     await server.close();
-    server = undefined;
     expect(http.listening).toBe(true);
     expect(http.listenerCount('upgrade')).toBe(0);
     http.close();
@@ -87,14 +78,13 @@ describe('upgrade checks', () => {
 
 describe('authentication', () => {
   it('passes the principal to handlers and closes with 4001 when authenticate rejects', async () => {
-    ({ server } = await startServer({
+    const { server, url } = await start({
       authenticate: async (token) => {
         if (token === 'good') return { user: 'ann' };
         throw new Error('bad token');
       },
-    }));
+    });
     server.handle('whoami', (_d, ctx) => ctx.principal);
-    const url = `ws://127.0.0.1:${server.port}`;
     const { client } = await connect(url, newCid(), { token: 'good' });
     client.send({ k: 'msg', id: 1, type: 'whoami' });
     expect(await client.takeAck(1)).toMatchObject({ ok: true, data: { user: 'ann' } });
@@ -106,12 +96,12 @@ describe('authentication', () => {
   });
 
   it('closes with 4003 when authenticate throws a FORBIDDEN error', async () => {
-    ({ server } = await startServer({
+    const { url } = await start({
       authenticate: () => {
         throw Object.assign(new Error('banned'), { code: 'FORBIDDEN' });
       },
-    }));
-    const client = new TestClient(`ws://127.0.0.1:${server.port}`);
+    });
+    const client = new TestClient(url);
     await client.opened();
     client.send({ k: 'hello', cid: newCid() });
     expect((await client.closed).code).toBe(CloseCode.FORBIDDEN);
@@ -120,35 +110,35 @@ describe('authentication', () => {
 
 describe('limits', () => {
   it('closes with 1009 on a frame above the default 64 KiB maxPayload', async () => {
-    ({ server } = await startServer());
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start();
+    const { client } = await connect(url);
     client.sendRaw(JSON.stringify({ k: 'msg', id: 1, type: 'echo', data: 'x'.repeat(65 * 1024) }));
     expect((await client.closed).code).toBe(CloseCode.MESSAGE_TOO_BIG);
   });
 
   it('answers RATE_LIMITED past the burst, then closes with 1008 when the client keeps going', async () => {
-    ({ server } = await startServer({ rateLimitPerSecond: 1, rateLimitBurst: 5 }));
+    const { server, url } = await start({ rateLimitPerSecond: 1, rateLimitBurst: 5 });
     server.handle('echo', (d) => d);
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { client } = await connect(url);
     for (let id = 1; id <= 20; id++) client.send({ k: 'msg', id, type: 'echo' });
     // Receipts of the first five may be lost with the close (the client retries them after it
     // reconnects); the refusals are sent synchronously, before it.
     expect(await client.takeAck(6)).toMatchObject({ ok: false, err: { code: 'RATE_LIMITED' } });
     expect((await client.closed).code).toBe(CloseCode.POLICY_VIOLATION);
-    await until(() => server!.stats().rateLimited >= 5);
+    await until(() => server.stats().rateLimited >= 5);
   });
 });
 
 describe('hooks that misbehave', () => {
   it('refuses with FORBIDDEN when an authorize hook throws, and reports it as an error event', async () => {
-    ({ server } = await startServer({
+    const { server, url } = await start({
       authorizeSubscribe: () => {
         throw new Error('policy store down');
       },
-    }));
+    });
     const errors: Error[] = [];
     server.on('error', (e) => errors.push(e));
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { client } = await connect(url);
     client.send({ k: 'sub', id: 1, topic: 't' });
     expect(await client.takeAck(1)).toMatchObject({ ok: false, err: { code: 'FORBIDDEN' } });
     expect(errors.map((e) => e.message)).toEqual(['policy store down']);
@@ -156,11 +146,11 @@ describe('hooks that misbehave', () => {
   });
 
   it('closes with 4000 when authenticate takes longer than helloTimeoutMs', async () => {
-    ({ server } = await startServer({
+    const { url } = await start({
       helloTimeoutMs: 200,
       authenticate: () => new Promise((resolve) => setTimeout(() => resolve('late'), 1000)),
-    }));
-    const client = new TestClient(`ws://127.0.0.1:${server.port}`);
+    });
+    const client = new TestClient(url);
     await client.opened();
     client.send({ k: 'hello', cid: newCid() });
     expect((await client.closed).code).toBe(CloseCode.SESSION_TIMEOUT);

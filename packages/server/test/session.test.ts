@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode, SUBPROTOCOL } from '@ackwire/protocol';
-import type { AckwireServer } from '@ackwire/server';
-import { connect, newCid, startServer, TestClient, until } from './helpers.js';
+import { connect, newCid, useServers, TestClient, until } from './helpers.js';
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const start = useServers();
 
 describe('session open', () => {
   it('answers hello with a welcome carrying the announced settings', async () => {
-    ({ server } = await startServer({ heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 500 }));
-    const { client, welcome } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start({ heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 500 });
+    const { client, welcome } = await connect(url);
     expect(client.ws.protocol).toBe(SUBPROTOCOL);
     expect(welcome).toMatchObject({
       k: 'welcome',
@@ -26,36 +21,36 @@ describe('session open', () => {
   });
 
   it('emits connect, session and disconnect events', async () => {
-    ({ server } = await startServer());
+    const { server, url } = await start();
     const events: string[] = [];
     server.on('connect', () => events.push('connect'));
     server.on('session', (e) => events.push(`session:${e.cid}`));
     server.on('disconnect', (e) => events.push(`disconnect:${e.cid}:${e.code}`));
     const cid = newCid();
-    const { client } = await connect(`ws://127.0.0.1:${server.port}`, cid);
+    const { client } = await connect(url, cid);
     client.ws.close(1000);
     await until(() => events.length === 3);
     expect(events).toEqual(['connect', `session:${cid}`, `disconnect:${cid}:1000`]);
   });
 
   it('closes with 4009 when the first frame is not hello', async () => {
-    ({ server } = await startServer());
-    const client = new TestClient(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start();
+    const client = new TestClient(url);
     await client.opened();
     client.send({ k: 'msg', id: 1, type: 'x' });
     expect((await client.closed).code).toBe(CloseCode.BAD_ENVELOPE);
   });
 
   it('closes with 4009 on a second hello', async () => {
-    ({ server } = await startServer());
-    const { client, cid } = await connect(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start();
+    const { client, cid } = await connect(url);
     client.send({ k: 'hello', cid });
     expect((await client.closed).code).toBe(CloseCode.BAD_ENVELOPE);
   });
 
   it('answers ping before the session is open', async () => {
-    ({ server } = await startServer());
-    const client = new TestClient(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start();
+    const client = new TestClient(url);
     await client.opened();
     client.send({ k: 'ping', ts: 42 });
     expect(await client.takeKind('pong')).toEqual({ k: 'pong', ts: 42 });
@@ -63,15 +58,14 @@ describe('session open', () => {
   });
 
   it('closes with 4000 when no hello arrives within helloTimeoutMs', async () => {
-    ({ server } = await startServer({ helloTimeoutMs: 200 }));
-    const client = new TestClient(`ws://127.0.0.1:${server.port}`);
+    const { url } = await start({ helloTimeoutMs: 200 });
+    const client = new TestClient(url);
     await client.opened();
     expect((await client.closed).code).toBe(CloseCode.SESSION_TIMEOUT);
   });
 
   it('replaces an older connection of the same client id with 4004', async () => {
-    ({ server } = await startServer());
-    const url = `ws://127.0.0.1:${server.port}`;
+    const { server, url } = await start();
     const { client: first, cid } = await connect(url);
     const { client: second, welcome } = await connect(url, cid);
     expect((await first.closed).code).toBe(CloseCode.SESSION_REPLACED);

@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventEnvelope, SubscribeResult } from '@ackwire/protocol';
-import type { AckwireServer, ServerOptions } from '@ackwire/server';
-import { connect, newCid, startServer, TestClient, until } from './helpers.js';
+import { connect, newCid, useServers, TestClient, until } from './helpers.js';
 
-let server: AckwireServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function start(options: ServerOptions = {}): Promise<string> {
-  const started = await startServer(options);
-  server = started.server;
-  return started.url;
-}
+const start = useServers();
 
 type Ok = Extract<SubscribeResult, { ok: true }>;
 
@@ -34,12 +23,12 @@ const events = (c: TestClient): EventEnvelope[] =>
 
 describe('topics: subscribe and publish', () => {
   it('answers the first subscribe with the current position, then delivers events with offsets from 1', async () => {
-    const url = await start();
+    const { server, url } = await start();
     const { client } = await connect(url);
     const first = await subscribe(client, 1, 'room:42');
     expect(first).toMatchObject({ topic: 'room:42', ok: true, offset: 0, recovered: false });
-    const p1 = server!.publish('room:42', { text: 'a' });
-    const p2 = server!.publish('room:42', { text: 'b' });
+    const p1 = server.publish('room:42', { text: 'a' });
+    const p2 = server.publish('room:42', { text: 'b' });
     expect(p1).toEqual({ epoch: first.epoch, offset: 1 });
     expect(p2.offset).toBe(2);
     await until(() => events(client).length === 2);
@@ -51,7 +40,7 @@ describe('topics: subscribe and publish', () => {
   });
 
   it('publishes from a client (pub) to every subscriber, answering { epoch, offset }', async () => {
-    const url = await start();
+    const { url } = await start();
     const a = await connect(url);
     const b = await connect(url);
     await subscribe(a.client, 1, 't');
@@ -78,14 +67,14 @@ describe('topics: subscribe and publish', () => {
   });
 
   it('multicasts to many topics, each subscriber getting only its topics', async () => {
-    const url = await start();
+    const { server, url } = await start();
     const a = await connect(url);
     const b = await connect(url);
     await subscribe(a.client, 1, 'x');
     await subscribe(a.client, 2, 'y');
     await subscribe(b.client, 1, 'y');
     await subscribe(b.client, 2, 'z');
-    for (const t of ['x', 'y', 'z']) server!.publish(t, t);
+    for (const t of ['x', 'y', 'z']) server.publish(t, t);
     await until(() => events(a.client).length === 2 && events(b.client).length === 2);
     expect(events(a.client).map((e) => e.data)).toEqual(['x', 'y']);
     expect(events(b.client).map((e) => e.data)).toEqual(['y', 'z']);
@@ -94,17 +83,17 @@ describe('topics: subscribe and publish', () => {
   });
 
   it('keeps one subscription per connection and topic; unsubscribe removes it', async () => {
-    const url = await start();
+    const { server, url } = await start();
     const { client } = await connect(url);
     await subscribe(client, 1, 't');
     await subscribe(client, 2, 't');
-    expect(server!.stats().subscriptions).toBe(1);
-    server!.publish('t', 1);
+    expect(server.stats().subscriptions).toBe(1);
+    server.publish('t', 1);
     await until(() => events(client).length === 1);
     client.send({ k: 'unsub', id: 3, topic: 't' });
     expect(await client.takeAck(3)).toEqual({ k: 'ack', id: 3, ok: true });
-    expect(server!.stats().subscriptions).toBe(0);
-    server!.publish('t', 2);
+    expect(server.stats().subscriptions).toBe(0);
+    server.publish('t', 2);
     client.send({ k: 'ping', ts: 1 });
     await client.takeKind('pong');
     expect(events(client)).toHaveLength(1);
@@ -112,18 +101,18 @@ describe('topics: subscribe and publish', () => {
   });
 
   it('carries binary payloads in binary frames, untouched', async () => {
-    const url = await start();
+    const { server, url } = await start();
     const { client } = await connect(url);
     await subscribe(client, 1, 'bin');
     const bytes = new Uint8Array([0, 255, 1, 254]);
-    server!.publish('bin', bytes);
+    server.publish('bin', bytes);
     const got = await client.take((r) => r.binary && r.envelope.k === 'event');
     expect([...(got as EventEnvelope & { data: Uint8Array }).data]).toEqual([...bytes]);
     client.close();
   });
 
   it("carries a client's binary pub to subscribers in a binary frame, untouched", async () => {
-    const url = await start();
+    const { url } = await start();
     const a = await connect(url);
     const b = await connect(url);
     await subscribe(b.client, 1, 'bin');
@@ -137,8 +126,8 @@ describe('topics: subscribe and publish', () => {
   });
 
   it('rejects an invalid topic name in publish', async () => {
-    await start();
-    expect(() => server!.publish('bad topic', 1)).toThrow(
+    const { server } = await start();
+    expect(() => server.publish('bad topic', 1)).toThrow(
       expect.objectContaining({ code: 'PROTOCOL_INVALID_TOPIC' }),
     );
   });
@@ -146,10 +135,10 @@ describe('topics: subscribe and publish', () => {
 
 describe('topics: broadcast and unicast', () => {
   it('broadcasts from the server to every session and from a client to every other one', async () => {
-    const url = await start();
+    const { server, url } = await start();
     const a = await connect(url);
     const b = await connect(url);
-    expect(server!.broadcast('news', { n: 1 })).toBe(2);
+    expect(server.broadcast('news', { n: 1 })).toBe(2);
     expect(await a.client.takeKind('push')).toEqual({ k: 'push', type: 'news', data: { n: 1 } });
     expect(await b.client.takeKind('push')).toEqual({ k: 'push', type: 'news', data: { n: 1 } });
     a.client.send({ k: 'bcast', id: 1, type: 'hi', data: 'all' });
@@ -165,12 +154,12 @@ describe('topics: broadcast and unicast', () => {
   });
 
   it('sends to a connected client id, and refuses an unknown one with UNKNOWN_CLIENT', async () => {
-    const url = await start();
+    const { server, url } = await start();
     const a = await connect(url);
     const b = await connect(url);
-    expect(server!.sendTo(b.cid, 'direct', 1)).toBe(true);
+    expect(server.sendTo(b.cid, 'direct', 1)).toBe(true);
     expect(await b.client.takeKind('push')).toEqual({ k: 'push', type: 'direct', data: 1 });
-    expect(server!.sendTo(newCid(), 'direct', 1)).toBe(false);
+    expect(server.sendTo(newCid(), 'direct', 1)).toBe(false);
     a.client.send({ k: 'to', id: 1, cid: b.cid, type: 'dm', data: 'psst' });
     expect(await a.client.takeAck(1)).toEqual({ k: 'ack', id: 1, ok: true });
     expect(await b.client.takeKind('push')).toEqual({
@@ -190,14 +179,17 @@ describe('topics: paced replay', () => {
   it('replays more than a high-water mark in order, with live events queued behind it', async () => {
     // ~10 MB of history to a reader that pauses: more than loopback's kernel buffers hold, so
     // the socket backs up past the 64 KiB mark and the replay must pause and resume.
-    const url = await start({ sendHighWaterMark: 64 * 1024, sendHardLimit: 64 * 1024 * 1024 });
+    const { server, url } = await start({
+      sendHighWaterMark: 64 * 1024,
+      sendHardLimit: 64 * 1024 * 1024,
+    });
     const { client } = await connect(url);
     const pad = 'x'.repeat(16_000);
-    const { epoch } = server!.publish('t', { n: 1, pad });
-    for (let n = 2; n <= 600; n++) server!.publish('t', { n, pad });
+    const { epoch } = server.publish('t', { n: 1, pad });
+    for (let n = 2; n <= 600; n++) server.publish('t', { n, pad });
     client.send({ k: 'sub', id: 1, topic: 't', epoch, offset: 0 });
     client.ws.pause();
-    for (let n = 601; n <= 605; n++) server!.publish('t', { n, pad }); // live, behind the replay
+    for (let n = 601; n <= 605; n++) server.publish('t', { n, pad }); // live, behind the replay
     await new Promise((r) => setTimeout(r, 300));
     client.ws.resume();
     const ack = await client.takeAck(1);
@@ -212,20 +204,20 @@ describe('topics: paced replay', () => {
 
 describe('topics: recovery', () => {
   it('recovers missed events after a reconnect via hello.subs: welcome, then replay in order, then live', async () => {
-    const url = await start();
+    const { server, url } = await start();
     const cid = newCid();
     const a = await connect(url, cid);
     const first = await subscribe(a.client, 1, 'feed');
-    server!.publish('feed', 1);
+    server.publish('feed', 1);
     await a.client.takeKind('event');
     a.client.ws.terminate();
-    await until(() => server!.stats().connections === 0);
-    for (let i = 2; i <= 4; i++) server!.publish('feed', i);
+    await until(() => server.stats().connections === 0);
+    for (let i = 2; i <= 4; i++) server.publish('feed', i);
     const b = new TestClient(url);
     await b.opened();
     b.send({ k: 'hello', cid, subs: [{ topic: 'feed', epoch: first.epoch, offset: 1 }] });
     await until(() => b.received.length >= 4);
-    server!.publish('feed', 5);
+    server.publish('feed', 5);
     await until(() => b.received.length >= 5);
     const kinds = b.received.map((r) => r.envelope.k);
     expect(kinds).toEqual(['welcome', 'event', 'event', 'event', 'event']);
@@ -238,10 +230,10 @@ describe('topics: recovery', () => {
   });
 
   it('recovers through a sub with a position: receipt first, then the replay', async () => {
-    const url = await start();
+    const { server, url } = await start();
     const { client } = await connect(url);
-    const { epoch } = server!.publish('t', 'a');
-    server!.publish('t', 'b');
+    const { epoch } = server.publish('t', 'a');
+    server.publish('t', 'b');
     client.send({ k: 'sub', id: 1, topic: 't', epoch, offset: 0 });
     await until(() => client.received.length === 3);
     expect(client.received.map((r) => r.envelope.k)).toEqual(['ack', 'event', 'event']);
@@ -253,10 +245,10 @@ describe('topics: recovery', () => {
   });
 
   it('answers recovered: false when history by count no longer covers the gap', async () => {
-    const url = await start({ historySize: 3 });
+    const { server, url } = await start({ historySize: 3 });
     const { client } = await connect(url);
-    const { epoch } = server!.publish('t', 1);
-    for (let i = 2; i <= 6; i++) server!.publish('t', i);
+    const { epoch } = server.publish('t', 1);
+    for (let i = 2; i <= 6; i++) server.publish('t', i);
     const result = await subscribe(client, 1, 't', { epoch, offset: 1 });
     // History holds 4..6: those are replayed after the result, which says they follow offset 3;
     // only offsets 2 and 3 are missed.
@@ -276,12 +268,12 @@ describe('topics: recovery', () => {
       setInterval: (fn: () => void, ms: number) => setInterval(fn, ms),
       clearInterval: (h: unknown) => clearInterval(h as NodeJS.Timeout),
     };
-    const url = await start({ historyTtlMs: 10_000, clock });
+    const { server, url } = await start({ historyTtlMs: 10_000, clock });
     const { client } = await connect(url);
-    const { epoch } = server!.publish('t', 1);
-    server!.publish('t', 2);
+    const { epoch } = server.publish('t', 1);
+    server.publish('t', 2);
     now += 5_000;
-    server!.publish('t', 3);
+    server.publish('t', 3);
     now += 6_000; // events 1 and 2 are now older than 10 s; 3 is not
     expect(await subscribe(client, 1, 't', { epoch, offset: 2 })).toMatchObject({
       recovered: true,
@@ -295,13 +287,13 @@ describe('topics: recovery', () => {
   });
 
   it('answers recovered: false after a restart, whose topics have new epochs', async () => {
-    const url = await start();
+    const { server, url } = await start();
     const { client } = await connect(url);
     const before = await subscribe(client, 1, 'room');
-    server!.publish('room', 1);
-    await server!.close();
-    const url2 = await start();
-    const again = await connect(url2);
+    server.publish('room', 1);
+    await server.close();
+    const restarted = await start();
+    const again = await connect(restarted.url);
     const after = await subscribe(again.client, 1, 'room', { epoch: before.epoch, offset: 1 });
     expect(after.epoch).not.toBe(before.epoch);
     expect(after).toMatchObject({ recovered: false, offset: 0 });
@@ -311,7 +303,7 @@ describe('topics: recovery', () => {
 
 describe('topics: authorization', () => {
   it('refuses subscribe and publish with FORBIDDEN; the connection stays up', async () => {
-    const url = await start({
+    const { url } = await start({
       authenticate: (token) => ({ user: token }),
       authorizeSubscribe: (principal, topic) =>
         !topic.startsWith('admin:') || (principal as { user: string }).user === 'root',
@@ -334,7 +326,7 @@ describe('topics: authorization', () => {
   });
 
   it('answers a refused hello.subs entry with ok: false FORBIDDEN', async () => {
-    const url = await start({ authorizeSubscribe: (_p, topic) => topic !== 'secret' });
+    const { url } = await start({ authorizeSubscribe: (_p, topic) => topic !== 'secret' });
     const { welcome } = await connect(url, newCid(), {
       subs: [{ topic: 'secret' }, { topic: 'open' }],
     });
@@ -347,8 +339,8 @@ describe('topics: authorization', () => {
 
 describe('push envelopes', () => {
   it('validates server pushes before sending', async () => {
-    await start();
-    expect(() => server!.broadcast('', 1)).toThrow(
+    const { server } = await start();
+    expect(() => server.broadcast('', 1)).toThrow(
       expect.objectContaining({ code: 'PROTOCOL_INVALID_FIELD' }),
     );
   });
