@@ -1,11 +1,14 @@
 /**
- * Unit tier: a topic's fan-out in slices (fan-out.ts). The next slice runs when the test says so
- * (an injected `defer`), so every step is deterministic.
+ * A topic's fan-out in slices (fan-out.ts). Unit tier: the next slice runs when the test says
+ * so (an injected `defer`), so every step is deterministic. Integration tier: a real server
+ * slicing large publications to real sockets keeps every subscriber's offsets in order.
  */
 import { describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '@ackwire/protocol';
 import { FAN_OUT_SLICE, FanOut, WRITE_COST, type Defer } from '../src/fan-out.js';
 import type { OutgoingFrame } from '../src/outgoing.js';
 import type { StoredEvent, Subscriber } from '../src/topics.js';
+import { connect, useServers, until, type TestClient } from './helpers.js';
 
 /** An event whose frame is `bytes` long (only its size matters here). */
 const event = (offset: number, bytes: number): StoredEvent => ({
@@ -126,5 +129,34 @@ describe('fan-out', () => {
     fanOut.clear();
     while (step());
     expect(recorders.filter((r) => r.got.length === 1)).toHaveLength(perSlice(64 * 1024));
+  });
+});
+
+describe('fan-out through a real server', () => {
+  const start = useServers();
+
+  it('delivers large publications, sliced, and small ones between them, in order to everyone', async () => {
+    const { server, url } = await start({ maxPayload: 128 * 1024 });
+    const clients: TestClient[] = [];
+    for (let i = 0; i < 30; i++) {
+      const { client } = await connect(url);
+      client.send({ k: 'sub', id: 1, topic: 'big' });
+      await client.takeAck(1);
+      clients.push(client);
+    }
+    // 30 x 60 KiB = 1.8 MB per large publication: more than one slice each.
+    const large = 'x'.repeat(60 * 1024);
+    const offsets: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      offsets.push(server.publish('big', { large }).offset);
+      offsets.push(server.publish('big', { small: i }).offset);
+    }
+    const got = (c: TestClient): number[] =>
+      c.received
+        .filter((r) => r.envelope.k === 'event')
+        .map((r) => (r.envelope as EventEnvelope).offset);
+    await until(() => clients.every((c) => got(c).length === offsets.length), 10_000);
+    for (const c of clients) expect(got(c)).toEqual(offsets);
+    for (const c of clients) c.close();
   });
 });
