@@ -108,9 +108,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       open: () => this.#state === 'open',
       // Checked by the pump already; an interceptor (fault injection) still sees every event.
       write: (e, volatile) =>
-        host.options.intercept?.outgoing
-          ? this.sendFrame(e.frame, undefined, volatile)
-          : this.#put(e.frame),
+        host.options.intercept?.outgoing ? this.sendFrame(e.frame, volatile) : this.#put(e.frame),
       dropped: () => host.counters.volatileDropped++,
       overflow: () => this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer'),
     });
@@ -262,7 +260,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   send(envelope: ServerEnvelope, options: SendOptions = {}): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
     const frame = encodeOutgoing(envelope, Number.MAX_SAFE_INTEGER);
-    return this.sendFrame(frame, envelope, options.volatile === true);
+    return this.sendFrame(frame, options.volatile === true, envelope);
   }
 
   /**
@@ -270,11 +268,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
    * is what an interceptor sees; a topic event from history passes none (history keeps frames,
    * not values) and an interceptor gets the frame decoded.
    */
-  sendFrame(
-    frame: OutgoingFrame,
-    envelope: ServerEnvelope | undefined,
-    volatile: boolean,
-  ): boolean {
+  sendFrame(frame: OutgoingFrame, volatile: boolean, envelope?: ServerEnvelope): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
     const intercept = this.#host.options.intercept;
     const verdict = intercept?.outgoing?.(envelope ?? decodeOutgoing(frame), this) ?? 'send';

@@ -201,7 +201,7 @@ export class Hub implements ConnectionHost, DispatchHost {
     let count = 0;
     for (const conn of this.connections) {
       if (conn.state !== 'open' || (except !== undefined && conn.cid === except)) continue;
-      if (conn.sendFrame(frame, push, volatile)) count++;
+      if (conn.sendFrame(frame, volatile, push)) count++;
     }
     return count;
   }
@@ -219,7 +219,7 @@ export class Hub implements ConnectionHost, DispatchHost {
     const push: PushEnvelope = { k: 'push', type };
     if (from !== undefined) push.from = from;
     if (data !== undefined) push.data = data;
-    return conn.sendFrame(encodeOutgoing(push, this.options.maxPayload), push, volatile);
+    return conn.sendFrame(encodeOutgoing(push, this.options.maxPayload), volatile, push);
   }
 
   /** Forgets all in-memory state (after close). */
