@@ -16,7 +16,16 @@
  * their turn comes.
  * @internal
  */
-import type { StoredEvent, Subscriber } from './topics.js';
+/** What a fan-out writes: anything that knows its frame's size (a topic's stored event). */
+export interface Sized {
+  readonly frame: { readonly bytes: number };
+}
+
+/** Who a fan-out writes to (a topic's subscriber: a connection). */
+export interface Recipient<E> {
+  /** Takes one event; true when it was written to the socket now (not queued, not dropped). */
+  deliver(event: E, volatile: boolean): boolean;
+}
 
 /** Budget of one slice, in bytes written plus {@link WRITE_COST} per write: about 1 ms of work. */
 export const FAN_OUT_SLICE = 1024 * 1024;
@@ -36,22 +45,22 @@ export const deferImmediate: Defer = (fn) => {
 };
 
 /** A publication not yet written to every subscriber. */
-interface Pending {
-  readonly event: StoredEvent;
+interface Pending<E> {
+  readonly event: E;
   readonly volatile: boolean;
   /** Subscribers still to write to, from `next` on. */
-  readonly rest: readonly Subscriber[];
+  readonly rest: readonly Recipient<E>[];
   next: number;
 }
 
 /** One topic's fan-out. @internal */
-export class FanOut {
-  readonly #subscribers: ReadonlySet<Subscriber>;
+export class FanOut<E extends Sized> {
+  readonly #subscribers: ReadonlySet<Recipient<E>>;
   readonly #defer: Defer;
-  readonly #pending: Pending[] = [];
+  readonly #pending: Pending<E>[] = [];
   #scheduled = false;
 
-  constructor(subscribers: ReadonlySet<Subscriber>, defer: Defer = deferImmediate) {
+  constructor(subscribers: ReadonlySet<Recipient<E>>, defer: Defer = deferImmediate) {
     this.#subscribers = subscribers;
     this.#defer = defer;
   }
@@ -62,7 +71,7 @@ export class FanOut {
   }
 
   /** Writes `event` to every subscriber: now, or in slices when it is large. */
-  publish(event: StoredEvent, volatile: boolean): void {
+  publish(event: E, volatile: boolean): void {
     if (this.#pending.length > 0) {
       // Behind a sliced publication: same subscribers as now, in order, later.
       this.#pending.push({ event, volatile, rest: [...this.#subscribers], next: 0 });
@@ -70,7 +79,7 @@ export class FanOut {
     }
     const cost = event.frame.bytes + WRITE_COST;
     let budget = FAN_OUT_SLICE;
-    let stop: Subscriber | undefined;
+    let stop: Recipient<E> | undefined;
     // A delivery may close its connection (hard limit), deleting it from the set: deleting
     // during iteration is safe, and nothing subscribes while this loop runs.
     for (const subscriber of this.#subscribers) {
@@ -82,7 +91,7 @@ export class FanOut {
     }
     if (stop === undefined) return;
     // Rare: the subscribers from the first one not written to on, in set order.
-    const rest: Subscriber[] = [];
+    const rest: Recipient<E>[] = [];
     for (const subscriber of this.#subscribers) {
       if (subscriber === stop || rest.length > 0) rest.push(subscriber);
     }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EventEnvelope, Payload } from '@ackwire/protocol';
-import { deferImmediate, FanOut, type Defer } from './fan-out.js';
+import { deferImmediate, FanOut, type Defer, type Recipient } from './fan-out.js';
 import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
 
 /**
@@ -13,10 +13,7 @@ import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
  * connection that must queue it keeps a reference to the one object every subscriber shares,
  * allocating nothing per subscriber. @internal
  */
-export interface Subscriber {
-  /** Takes one event; true when it was written to the socket now (not queued, not dropped). */
-  deliver(event: StoredEvent, volatile: boolean): boolean;
-}
+export type Subscriber = Recipient<StoredEvent>;
 
 /**
  * An event held in history: its position and its frame, encoded once at publication. The
@@ -67,7 +64,7 @@ export class Topic {
   readonly epoch: string;
   readonly subscribers = new Set<Subscriber>();
   /** Writes each publication to the subscribers, in slices when large. */
-  readonly fanOut: FanOut;
+  readonly fanOut: FanOut<StoredEvent>;
   #offset: number;
   // History is an array with a moving head: dropping the oldest is O(1), and the array is
   // compacted once the dead prefix is as long as the live part.
