@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@ackwire/protocol';
 import { FAN_OUT_SLICE, FanOut, WRITE_COST, type Defer } from '../src/fan-out.js';
 import type { OutgoingFrame } from '../src/outgoing.js';
-import type { StoredEvent, Subscriber } from '../src/topics.js';
+import { TopicStore, type StoredEvent, type Subscriber } from '../src/topics.js';
 import { connect, useServers, until, type TestClient } from './helpers.js';
 
 /** An event whose frame is `bytes` long (only its size matters here). */
@@ -129,6 +129,34 @@ describe('fan-out', () => {
     fanOut.clear();
     while (step());
     expect(recorders.filter((r) => r.got.length === 1)).toHaveLength(perSlice(64 * 1024));
+  });
+});
+
+describe('fan-out with history: a resubscribe while a publication is pending', () => {
+  it('gets the pending event once, from its replay, never again from the slice', () => {
+    const queued: Array<() => void> = [];
+    const store = new TopicStore(
+      { size: 100, ttlMs: 60_000 },
+      () => 'e1',
+      (fn) => queued.push(fn),
+    );
+    const readers = Array.from({ length: 100 }, () => new Recorder());
+    for (const r of readers) store.subscribe('t', r, undefined, undefined, 0);
+    const first = store.publish('t', 'x'.repeat(64 * 1024), 0, 128 * 1024, false);
+    const last = readers[99]!;
+    expect(last.got).toEqual([]); // its turn is in a later slice
+    // Its connection drops; the client comes back on a new one at its last position (0).
+    store.unsubscribe('t', last);
+    const again = new Recorder();
+    const { resume } = store.subscribe('t', again, 'e1', 0, 0);
+    expect(resume.recovered).toBe(true);
+    expect(resume.replay.map((e) => e.offset)).toEqual([first.offset]);
+    while (queued.length > 0) queued.shift()!();
+    expect(last.got).toEqual([]);
+    expect(again.got).toEqual([]); // not in the slice: the replay carries it
+    store.publish('t', 'y', 0, 128 * 1024, false);
+    expect(again.got).toEqual([2]);
+    expect(readers.slice(0, 99).every((r) => r.got.join() === '1,2')).toBe(true);
   });
 });
 
