@@ -3,17 +3,19 @@
  * 200 per second on a busy topic. 100 subscribers of that topic stop reading (their proxy holds
  * every byte from the server: the app is alive, the network is not) and 10 clients flood the
  * server with volatile messages at ten times its rate limit, for 30 s, while 20 ordinary clients
- * measure echo round trips. The same ordinary clients measure a quiet run first.
- * Passes when the server's RSS rises less than 100 MB, every stalled reader is closed (1013),
- * every flooder is limited (RATE_LIMITED, then 1008), and the ordinary clients' p99 stays within
- * 20 % of the quiet run's.
+ * measure echo round trips. The same ordinary clients measure a quiet run first; quiet and loaded
+ * phases alternate `rounds` times (3).
+ * Passes when the server's RSS rises less than 100 MB, every stalled reader is closed (1013) and
+ * every flooder limited (RATE_LIMITED, then 1008) in every round, no ordinary client is closed,
+ * and the ordinary clients' p99 stays within 20 % of the quiet run's (the median of the rounds'
+ * ratios).
  *
  * Process layout (docs/reliability.md, "Slow consumers: how the run is laid out"): the server,
  * the ordinary clients, the stalled readers with their proxy, and the flooders each run in their
  * own process, in the quiet phase as in the loaded one; this process only publishes and samples.
  * With `--nice` the two attacker processes run at nice 19, a stand-in for other machines.
  * Alone: `pnpm -C chaos run slow-consumers [--seed=N] [--seconds=N] [--quiet-seconds=N] [--warm-up=N]
- * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--read-window=BYTES] [--nice] [--cold-attack]`.
+ * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--read-window=BYTES] [--rounds=N] [--nice] [--cold-attack]`.
  */
 import { sleep } from './harness.js';
 import { describeLoad, type ProcessLoad } from './process-load.js';
@@ -52,6 +54,13 @@ export interface SlowConsumerOptions {
    * @default true
    */
   warmUpAttack?: boolean;
+  /**
+   * Quiet and loaded phases, one after the other, this many times; the verdict is the median of
+   * the rounds' ratios (a single 15 s p99 moves by up to 2x between quiet phases of one run on
+   * a 2-core machine: docs/reliability.md, "What the figure can show").
+   * @default 3
+   */
+  rounds?: number;
 }
 
 const BUSY_TOPIC = 'busy';
@@ -109,6 +118,90 @@ function describeLoads(phase: string, l: Record<keyof Processes, ProcessLoad>): 
   return `${phase}: ${parts.join('; ')}`;
 }
 
+/** One quiet phase and one loaded phase, with what the server closed during the load. */
+interface Round {
+  quiet: RoundTrips;
+  loaded: RoundTrips;
+  quietP99: number;
+  loadedP99: number;
+  ratio: number;
+  stalledClosed: number;
+  floodersClosed: number;
+  ordinaryClosed: number;
+  quietLoads: Record<keyof Processes, ProcessLoad>;
+  loadedLoads: Record<keyof Processes, ProcessLoad>;
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Round `index`: the quiet phase, then the load (stalled readers opened while the publisher
+ * pauses, then cut off; the flooders flooding), then the attackers stopped again.
+ */
+async function round(
+  p: Processes,
+  server: ServerProcess,
+  index: number,
+  seconds: number,
+  quietSeconds: number,
+  pause: () => void,
+  resume: () => void,
+): Promise<Round> {
+  const label = `round ${index + 1}`;
+  const before = await server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
+  await loads(p);
+  trace('runner', `${label} quiet`);
+  const quiet = await p.ordinary.call<RoundTrips>('measure', { ms: quietSeconds * 1000 });
+  const quietLoads = await loads(p);
+
+  // The load: stalled readers, subscribed first, then cut off by a proxy that holds every
+  // byte from the server (and does the same to their later connections); the flooders start.
+  // They subscribe while the publisher pauses: 100 readers each taking 3.2 MB/s would delay
+  // their own subscribe results (on a busy machine past any bound), and with it paused the
+  // whole fan-out into the stalled sockets falls inside the measured phase.
+  pause();
+  trace('runner', `${label} stalled-open`);
+  await p.stalled.call('open');
+  await p.stalled.call('stall');
+  resume();
+  trace('runner', `${label} stall+publish`);
+  await p.flooders.call('flood', { on: true });
+  trace('runner', `${label} loaded`);
+  const loaded = await p.ordinary.call<RoundTrips>(
+    'measure',
+    { ms: seconds * 1000 },
+    seconds * 1000 + 60_000,
+  );
+  trace('runner', `${label} loaded-end`);
+  const loadedLoads = await loads(p);
+  await p.flooders.call('flood', { on: false });
+  await p.stalled.call('close');
+  const closedAll = await server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
+  const during = (code: string): string[] =>
+    (closedAll[code] ?? []).slice(before[code]?.length ?? 0);
+  const quietP99 = p99(quiet.samples);
+  const loadedP99 = p99(loaded.samples);
+  return {
+    quiet,
+    loaded,
+    quietP99,
+    loadedP99,
+    ratio: loadedP99 / quietP99,
+    stalledClosed: new Set(during('1013').filter((cid) => cid.startsWith('chaos-stalled-'))).size,
+    floodersClosed: new Set(during('1008').filter((cid) => cid.startsWith('chaos-flooder-'))).size,
+    ordinaryClosed: Object.keys(closedAll)
+      .flatMap(during)
+      .filter((cid) => cid.startsWith('chaos-ordinary-')).length,
+    quietLoads,
+    loadedLoads,
+  };
+}
+
 /** Runs the slow-consumer scenario and reports one line. */
 export async function runSlowConsumers(
   seed: number,
@@ -119,6 +212,7 @@ export async function runSlowConsumers(
   const ordinaryCount = options.ordinary ?? 20;
   const seconds = options.seconds ?? 30;
   const quietSeconds = options.quietSeconds ?? 15;
+  const roundCount = Math.max(1, options.rounds ?? 3);
   const server = await ServerProcess.start({
     port: 0,
     options: {
@@ -182,78 +276,52 @@ export async function runSlowConsumers(
     });
     if (options.warmUpAttack !== false) {
       await p.flooders.call('flood', { on: true });
-      await sleep(ATTACK_WARM_UP_MS);
+      await sleep(
+        Math.min(ATTACK_WARM_UP_MS, ((options.warmUpSeconds ?? WARM_UP_SECONDS) * 1000) / 4),
+      );
       await p.flooders.call('flood', { on: false });
     }
     await warmUp;
     await server.call({ cmd: 'gc' });
     const baseline = await server.call<ChildStats>({ cmd: 'stats' });
-    // Closes from the warm-up are not the load's.
-    const closedBefore = await server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
-    const closedEarlier = (code: string): number => closedBefore[code]?.length ?? 0;
-
-    await loads(p);
-    trace('runner', 'quiet');
-    const quiet = await p.ordinary.call<RoundTrips>('measure', { ms: quietSeconds * 1000 });
-    const quietLoads = await loads(p);
-
-    // The load: stalled readers, subscribed first, then cut off by a proxy that holds every
-    // byte from the server (and does the same to their later connections); the flooders start.
-    // They subscribe while the publisher pauses: 100 readers each taking 3.2 MB/s would delay
-    // their own subscribe results (on a busy machine past any bound), and with it paused the
-    // whole fan-out into the stalled sockets falls inside the measured phase.
-    paused = true;
-    trace('runner', 'stalled-open');
-    await p.stalled.call('open');
-    await p.stalled.call('stall');
-    paused = false;
-    trace('runner', 'stall+publish');
-    await p.flooders.call('flood', { on: true });
-    trace('runner', 'loaded');
     let peakRss = baseline.rss;
     const sampling = setInterval(() => {
       void server
         .call<ChildStats>({ cmd: 'stats' })
-        .then((s) => (peakRss = Math.max(peakRss, s.rss)))
+        .then((st) => (peakRss = Math.max(peakRss, st.rss)))
         .catch(() => undefined);
     }, 500);
-    const loaded = await p.ordinary.call<RoundTrips>(
-      'measure',
-      { ms: seconds * 1000 },
-      seconds * 1000 + 60_000,
-    );
-    trace('runner', 'loaded-end');
-    const loadedLoads = await loads(p);
-    clearInterval(sampling);
-    await p.flooders.call('flood', { on: false });
+    const rounds: Round[] = [];
+    try {
+      for (let r = 0; r < roundCount; r++) {
+        rounds.push(
+          await round(
+            p,
+            server,
+            r,
+            seconds,
+            quietSeconds,
+            () => (paused = true),
+            () => (paused = false),
+          ),
+        );
+      }
+    } finally {
+      clearInterval(sampling);
+    }
     const after = await server.call<ChildStats>({ cmd: 'stats' });
     peakRss = Math.max(peakRss, after.rss);
-    // A second quiet phase once the attackers are gone, for the notes only: it shows how much
-    // the machine itself drifted during the run (other processes on a shared machine).
-    await p.stalled.call('close');
+    // A last quiet phase once the attackers are gone, for the notes only: it shows how much the
+    // machine itself drifted during the run (other processes on a shared machine).
     await sleep(1000);
     const quietAfter = await p.ordinary.call<RoundTrips>('measure', { ms: quietSeconds * 1000 });
-    const closedAll = await server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
-    const closed = Object.fromEntries(
-      Object.entries(closedAll).map(([code, cids]) => [code, cids.slice(closedEarlier(code))]),
-    );
-    const stalledClosed = new Set(
-      (closed['1013'] ?? []).filter((cid) => cid.startsWith('chaos-stalled-')),
-    ).size;
-    const floodersClosed = new Set(
-      (closed['1008'] ?? []).filter((cid) => cid.startsWith('chaos-flooder-')),
-    ).size;
-    const ordinaryClosed = Object.values(closed)
-      .flat()
-      .filter((cid) => cid.startsWith('chaos-ordinary-')).length;
     const refused = after.server.rateLimited - baseline.server.rateLimited;
     const riseMb = (peakRss - baseline.rss) / 1024 / 1024;
-    const quietP99 = p99(quiet.samples);
-    const loadedP99 = p99(loaded.samples);
-    const ratio = loadedP99 / quietP99;
-    // The quiet phases before and after the load bracket it in time, so together they show the
-    // machine's drift during the run (docs/reliability.md, "What the traces showed").
-    const bracketP99 = p99([...quiet.samples, ...quietAfter.samples]);
+    const ratios = rounds.map((x) => x.ratio);
+    const ratio = median(ratios);
+    const stalledClosed = Math.min(...rounds.map((x) => x.stalledClosed));
+    const floodersClosed = Math.min(...rounds.map((x) => x.floodersClosed));
+    const ordinaryClosed = rounds.reduce((n, x) => n + x.ordinaryClosed, 0);
     const checks = {
       rss: riseMb < 100,
       stalled: stalledClosed === stalledCount,
@@ -264,30 +332,41 @@ export async function runSlowConsumers(
     const failed = Object.entries(checks)
       .filter(([, ok]) => !ok)
       .map(([name]) => name);
+    const perRound = rounds
+      .map(
+        (x) => `x${x.ratio.toFixed(2)} (${x.loadedP99.toFixed(1)} / ${x.quietP99.toFixed(1)} ms)`,
+      )
+      .join(', ');
+    const samples = (pick: (x: Round) => RoundTrips): number =>
+      rounds.reduce((n, x) => n + pick(x).samples.length, 0);
     return {
       name: 'slow-consumers',
       ok: failed.length === 0 && server.unexpectedExits === 0,
       summary:
-        `${seconds} s, ${stalledCount} stalled readers, ${flooderCount} flooders${options.nice === true ? ' (attackers at nice 19)' : ''}${options.warmUpAttack === false ? ' (cold attack)' : ''}: server RSS +${riseMb.toFixed(1)} MB` +
+        `${roundCount} x ${seconds} s, ${stalledCount} stalled readers, ${flooderCount} flooders${options.nice === true ? ' (attackers at nice 19)' : ''}${options.warmUpAttack === false ? ' (cold attack)' : ''}: server RSS +${riseMb.toFixed(1)} MB` +
         ` (limit 100); stalled closed 1013 ${stalledClosed}/${stalledCount}; flooders closed 1008` +
         ` ${floodersClosed}/${flooderCount}, ${refused} messages refused;` +
-        ` ordinary p99 ${loadedP99.toFixed(1)} ms vs quiet ${quietP99.toFixed(1)} ms (x${ratio.toFixed(2)},` +
-        ` limit x1.2; ${loaded.samples.length} and ${quiet.samples.length} round trips), ${ordinaryClosed} ordinary closes` +
+        ` ordinary p99 loaded / quiet per round ${perRound}: median x${ratio.toFixed(2)}` +
+        ` (limit x1.2; ${samples((x) => x.loaded)} and ${samples((x) => x.quiet)} round trips), ${ordinaryClosed} ordinary closes` +
         (failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''),
       notes: [
-        `closes by code during the load: ${JSON.stringify(
+        `closes by code during the loads: ${JSON.stringify(
           Object.fromEntries(
             Object.entries(after.closes).map(([code, n]) => [
               code,
               n - (baseline.closes[code] ?? 0),
             ]),
           ),
-        )}`,
-        `p99 per ${TIMELINE_MS / 1000} s (ms): quiet ${timeline(quiet, TIMELINE_MS)}; loaded ${timeline(loaded, TIMELINE_MS)}`,
-        `quiet again after the load: p99 ${p99(quietAfter.samples).toFixed(1)} ms (${quietAfter.samples.length} round trips);` +
-          ` loaded against both quiet phases pooled (for the notes, not the verdict): x${(loadedP99 / bracketP99).toFixed(2)}`,
-        describeLoads('quiet', quietLoads),
-        describeLoads('loaded', loadedLoads),
+        )}; per round, fewest stalled readers closed 1013 and flooders closed 1008 shown above`,
+        ...rounds.map(
+          (x, i) =>
+            `round ${i + 1}: p99 per ${TIMELINE_MS / 1000} s (ms): quiet ${timeline(x.quiet, TIMELINE_MS)}; loaded ${timeline(x.loaded, TIMELINE_MS)}`,
+        ),
+        `quiet again after the last load: p99 ${p99(quietAfter.samples).toFixed(1)} ms (${quietAfter.samples.length} round trips)`,
+        ...rounds.flatMap((x, i) => [
+          describeLoads(`round ${i + 1} quiet`, x.quietLoads),
+          describeLoads(`round ${i + 1} loaded`, x.loadedLoads),
+        ]),
       ],
     };
   } finally {
@@ -310,6 +389,7 @@ if (isMain(import.meta.url)) {
     highWaterMark: 'hwm',
     stallTimeoutMs: 'stall-timeout',
     readWindow: 'read-window',
+    rounds: 'rounds',
   } as const;
   for (const [key, flag] of Object.entries(flags) as [keyof typeof flags, string][]) {
     const value = numberArg(flag);
