@@ -65,7 +65,7 @@ export class EventPump {
       return true;
     }
     if (volatile) t.dropped();
-    else this.#enqueue(event);
+    else this.#enqueue(event, buffered);
     return false;
   }
 
@@ -75,11 +75,11 @@ export class EventPump {
     this.pump();
   }
 
-  /** Queues one reliable event behind the socket, or closes past the hard limit. */
-  #enqueue(event: QueuedEvent): void {
+  /** Queues one reliable event behind the socket (`buffered` bytes), or closes past the hard limit. */
+  #enqueue(event: QueuedEvent, buffered: number): void {
     const t = this.#target;
     this.#queue.push(event);
-    if (this.#queue.bytes + t.buffered() > t.hardLimit) {
+    if (this.#queue.bytes + buffered > t.hardLimit) {
       t.overflow();
       return;
     }
