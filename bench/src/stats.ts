@@ -1,8 +1,10 @@
 /**
  * Small statistics helpers for the benchmark: order statistics over repetitions and latency
  * samples, and the "largest share of attempts in any window" measure of issue 7's reconnect storm.
- * Pure functions with no clock, so they are unit-tested exactly.
+ * Pure functions with no clock, so they are unit-tested exactly. The order statistics live in
+ * `@ackwire/test-utils`, shared with the chaos suite.
  */
+import { median } from '@ackwire/test-utils';
 
 /** What the report keeps for one system in one scenario: the spread over repetitions. */
 export interface Summary {
@@ -12,24 +14,7 @@ export interface Summary {
   unit: string;
 }
 
-/**
- * The q-quantile (0..1) of `values` by linear interpolation between closest ranks, the same
- * definition as NumPy's default. Returns NaN for an empty list so a missing run cannot pass for 0.
- */
-export function quantile(values: ArrayLike<number>, q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(values).sort();
-  const rank = Math.min(Math.max(q, 0), 1) * (sorted.length - 1);
-  const lower = Math.floor(rank);
-  const upper = Math.ceil(rank);
-  const low = sorted[lower]!;
-  return low + (sorted[upper]! - low) * (rank - lower);
-}
-
-/** Median of `values` (NaN when empty). */
-export function median(values: ArrayLike<number>): number {
-  return quantile(values, 0.5);
-}
+export { median, peakWindowShare, quantile } from '@ackwire/test-utils';
 
 /** Median, min and max of repeated measurements of one quantity, tagged with its unit. */
 export function summarize(samples: readonly number[], unit: string): Summary {
@@ -37,8 +22,6 @@ export function summarize(samples: readonly number[], unit: string): Summary {
   if (finite.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, unit };
   return { median: median(finite), min: Math.min(...finite), max: Math.max(...finite), unit };
 }
-
-export { peakWindowShare } from '@ackwire/test-utils';
 
 /** Rounds for display: 3 significant digits, whole numbers kept whole. */
 export function formatNumber(value: number): string {

@@ -18,13 +18,15 @@
  * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--read-window=BYTES] [--rounds=N] [--nice] [--cold-attack]`.
  */
 import { sleep } from './harness.js';
-import { describeLoad, type ProcessLoad } from './process-load.js';
+import { median, p99, timeline } from './round-trips.js';
 import { isMain, numberArg, runAll, type RunnerResult } from './runner.js';
 import type { ChildStats } from './server-ipc.js';
 import { ServerProcess } from './server-child.js';
+import { describeLoads, runRound, type Processes, type Round } from './slow-consumers-round.js';
 import type { RoundTrips, SlowWorkerConfig } from './slow-consumers-worker.js';
 import { WorkerProcess } from './worker-process.js';
-import { trace } from './trace.js';
+
+export { median, p99 } from './round-trips.js';
 
 /** Sizes of the run. */
 export interface SlowConsumerOptions {
@@ -73,134 +75,6 @@ const WARM_UP_SECONDS = 20;
 const ATTACK_WARM_UP_MS = 3000;
 /** Width of the windows of the p99 timeline in the details. */
 const TIMELINE_MS = 5000;
-
-/** The 99th percentile: the sample below which 99 % of them lie. */
-export function p99(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? Number.NaN;
-}
-
-/** p99 of each `windowMs` window of a measurement, as `0-5 s 4.1 ms` items. */
-function timeline(trips: RoundTrips, windowMs: number): string {
-  const windows = new Map<number, number[]>();
-  trips.startedAt.forEach((at, i) => {
-    const w = Math.floor(at / windowMs);
-    const list = windows.get(w) ?? [];
-    list.push(trips.samples[i]!);
-    windows.set(w, list);
-  });
-  return [...windows.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([w, list]) => `${(w * windowMs) / 1000}s ${p99(list).toFixed(1)}`)
-    .join(', ');
-}
-
-/** The run's processes, so one place can stop them all. */
-interface Processes {
-  server: ServerProcess;
-  ordinary: WorkerProcess;
-  stalled: WorkerProcess;
-  flooders: WorkerProcess;
-}
-
-async function loads(p: Processes): Promise<Record<keyof Processes, ProcessLoad>> {
-  const [server, ordinary, stalled, flooders] = await Promise.all([
-    p.server.call<ProcessLoad>({ cmd: 'load' }),
-    p.ordinary.call<ProcessLoad>('load'),
-    p.stalled.call<ProcessLoad>('load'),
-    p.flooders.call<ProcessLoad>('load'),
-  ]);
-  return { server, ordinary, stalled, flooders };
-}
-
-function describeLoads(phase: string, l: Record<keyof Processes, ProcessLoad>): string {
-  const parts = (Object.keys(l) as (keyof Processes)[]).map((name) => describeLoad(name, l[name]));
-  return `${phase}: ${parts.join('; ')}`;
-}
-
-/** One quiet phase and one loaded phase, with what the server closed during the load. */
-interface Round {
-  quiet: RoundTrips;
-  loaded: RoundTrips;
-  quietP99: number;
-  loadedP99: number;
-  ratio: number;
-  stalledClosed: number;
-  floodersClosed: number;
-  ordinaryClosed: number;
-  quietLoads: Record<keyof Processes, ProcessLoad>;
-  loadedLoads: Record<keyof Processes, ProcessLoad>;
-}
-
-/** The middle value (the mean of the two middle ones for an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/**
- * Round `index`: the quiet phase, then the load (stalled readers opened while the publisher
- * pauses, then cut off; the flooders flooding), then the attackers stopped again.
- */
-async function round(
-  p: Processes,
-  server: ServerProcess,
-  index: number,
-  seconds: number,
-  quietSeconds: number,
-  pause: () => void,
-  resume: () => void,
-): Promise<Round> {
-  const label = `round ${index + 1}`;
-  const before = await server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
-  await loads(p);
-  trace('runner', `${label} quiet`);
-  const quiet = await p.ordinary.call<RoundTrips>('measure', { ms: quietSeconds * 1000 });
-  const quietLoads = await loads(p);
-
-  // The load: stalled readers, subscribed first, then cut off by a proxy that holds every
-  // byte from the server (and does the same to their later connections); the flooders start.
-  // They subscribe while the publisher pauses: 100 readers each taking 3.2 MB/s would delay
-  // their own subscribe results (on a busy machine past any bound), and with it paused the
-  // whole fan-out into the stalled sockets falls inside the measured phase.
-  pause();
-  trace('runner', `${label} stalled-open`);
-  await p.stalled.call('open');
-  await p.stalled.call('stall');
-  resume();
-  trace('runner', `${label} stall+publish`);
-  await p.flooders.call('flood', { on: true });
-  trace('runner', `${label} loaded`);
-  const loaded = await p.ordinary.call<RoundTrips>(
-    'measure',
-    { ms: seconds * 1000 },
-    seconds * 1000 + 60_000,
-  );
-  trace('runner', `${label} loaded-end`);
-  const loadedLoads = await loads(p);
-  await p.flooders.call('flood', { on: false });
-  await p.stalled.call('close');
-  const closedAll = await server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
-  const during = (code: string): string[] =>
-    (closedAll[code] ?? []).slice(before[code]?.length ?? 0);
-  const quietP99 = p99(quiet.samples);
-  const loadedP99 = p99(loaded.samples);
-  return {
-    quiet,
-    loaded,
-    quietP99,
-    loadedP99,
-    ratio: loadedP99 / quietP99,
-    stalledClosed: new Set(during('1013').filter((cid) => cid.startsWith('chaos-stalled-'))).size,
-    floodersClosed: new Set(during('1008').filter((cid) => cid.startsWith('chaos-flooder-'))).size,
-    ordinaryClosed: Object.keys(closedAll)
-      .flatMap(during)
-      .filter((cid) => cid.startsWith('chaos-ordinary-')).length,
-    quietLoads,
-    loadedLoads,
-  };
-}
 
 /** Runs the slow-consumer scenario and reports one line. */
 export async function runSlowConsumers(
@@ -295,9 +169,8 @@ export async function runSlowConsumers(
     try {
       for (let r = 0; r < roundCount; r++) {
         rounds.push(
-          await round(
+          await runRound(
             p,
-            server,
             r,
             seconds,
             quietSeconds,

@@ -1,3 +1,4 @@
 /** Test and measurement helpers shared by the workspace's suites (private, never published). */
 export * from './raw-client.js';
 export { peakWindowShare } from './peak-window.js';
+export { median, quantile } from './quantile.js';
