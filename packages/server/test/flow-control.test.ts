@@ -23,6 +23,12 @@ const offsets = (c: TestClient): number[] =>
     .filter((r) => r.envelope.k === 'event')
     .map((r) => (r.envelope as EventEnvelope).offset);
 
+/** Waits until `c` got `count` events, then checks they are offsets 1..count, once each, in order. */
+async function expectEveryEventInOrder(c: TestClient, count: number, ms: number): Promise<void> {
+  await until(() => offsets(c).length === count, ms, 'every event');
+  expect(offsets(c)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+}
+
 /** Bytes waiting in the server's socket to its only connection (what `ws` calls buffered). */
 function serverBuffered(s: AckwireServer): number {
   return s.connections()[0]?.socket.writableLength ?? 0;
@@ -95,8 +101,7 @@ describe('flow control', () => {
     // At most one frame is written once the mark is reached; the rest waits as references.
     expect(maxBuffered).toBeLessThan(hwm + CHUNK.byteLength + 1024);
     resumeReading(client.ws);
-    await until(() => offsets(client).length === count, 15_000, 'every event');
-    expect(offsets(client)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    await expectEveryEventInOrder(client, count, 15_000);
     expect(srv.connections()[0]!.state).toBe('open');
     client.close();
   });
@@ -109,8 +114,7 @@ describe('flow control', () => {
     });
     const count = 600; // ~20 MB in one synchronous burst: 300 high-water marks
     for (let i = 0; i < count; i++) srv.publish('feed', CHUNK);
-    await until(() => offsets(client).length === count, 30_000, 'every event');
-    expect(offsets(client)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    await expectEveryEventInOrder(client, count, 30_000);
     expect(disconnects).toEqual([]);
     client.close();
   });
@@ -154,8 +158,7 @@ describe('flow control', () => {
     // One frame may cross the window; the rest waits as references.
     expect((socket.bytesWritten ?? 0) - before).toBeLessThan(window + CHUNK.byteLength + 1024);
     resumeReading(client.ws);
-    await until(() => offsets(client).length === count, 15_000, 'every event');
-    expect(offsets(client)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    await expectEveryEventInOrder(client, count, 15_000);
     expect(disconnects).toEqual([]);
     client.close();
   });
