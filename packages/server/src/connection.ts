@@ -25,10 +25,10 @@ import { decodeOutgoing, encodeOutgoing, type OutgoingFrame } from './outgoing.j
 import { TokenBucket, type RateVerdict } from './rate-limit.js';
 import type { Session, SessionConnection } from './session.js';
 import type { Counters } from './stats.js';
-import { StallWatch } from './replay-queue.js';
+import { StallWatch } from './stall-watch.js';
 import { EventPump } from './event-pump.js';
 import { ReadWindow } from './read-window.js';
-import type { StoredEvent, Subscriber } from './topics.js';
+import type { ResumeResult, StoredEvent, Subscriber, Topic } from './topics.js';
 import { canMove, type ConnectionState } from './connection-state.js';
 
 /** What a connection needs from its server. @internal */
@@ -40,6 +40,8 @@ export interface ConnectionHost {
   now(): number;
   /** Handles a decoded envelope received while the session is open, or `hello` in handshake. */
   receive(connection: Connection, envelope: ClientEnvelope): void;
+  /** The topic of that name (a connection parks on it when it has no room: event-pump.ts). */
+  topic(name: string): Topic | undefined;
   /** Reports a server-side failure (the `error` event). */
   reportError(error: unknown): void;
   /** Called once when the socket closed. */
@@ -99,6 +101,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.#framesAsIs = !ws.extensions.includes('permessage-deflate');
     const o = host.options;
     this.#pump = new EventPump({
+      subscriber: this,
       socket,
       timers: host.timers,
       highWaterMark: o.sendHighWaterMark,
@@ -106,6 +109,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       buffered: () => this.#buffered(),
       windowFull: () => this.#window.full,
       open: () => this.#state === 'open',
+      topic: (name) => host.topic(name),
       // Checked by the pump already; an interceptor (fault injection) still sees every event.
       write: (e, volatile) =>
         host.options.intercept?.outgoing ? this.sendFrame(e.frame, volatile) : this.#put(e.frame),
@@ -230,6 +234,9 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     const w = this.#window;
     const buffered = this.#buffered();
     const stalledMs = this.#stall.stalledFor(now, buffered, o.sendHighWaterMark, w);
+    // What parked topics have yet to write is not counted as a publication arrives (a reader
+    // that stopped reading costs it nothing), so the hard limit is checked here too.
+    if (this.#state === 'open' && this.#pump.check()) return;
     if (this.#state === 'open' && o.sendStallTimeoutMs > 0 && stalledMs >= o.sendStallTimeoutMs) {
       // Alive (it answers pings) but reading nothing: its queue would only grow until the hard
       // limit, or sit in memory for good on a quiet topic. It recovers from history.
@@ -343,20 +350,22 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
 
   /**
    * Delivers a topic event (Subscriber) while the session is open: the pump writes it now or,
-   * when the socket or the read window has no room, queues it (reliable, a reference to the
-   * shared frame) or drops and counts it (volatile); see {@link EventPump.deliver}.
+   * when the socket or the read window has no room, parks its topic (reliable: the event and
+   * those after it come from history) or drops and counts it (volatile); see
+   * {@link EventPump.deliver}.
    */
   deliver(event: StoredEvent, volatile: boolean): boolean {
     return this.#state === 'open' && this.#pump.deliver(event, volatile);
   }
 
   /**
-   * Sends missed events after a subscribe result (docs/protocol.md §8.3), paced by the socket's
-   * buffered amount (see {@link EventPump}); call it right after the result is sent.
+   * Sends missed events after a subscribe result (docs/protocol.md §8.3) from the topic's
+   * history, paced by the socket's room (see {@link EventPump}); call it right after the result
+   * is sent.
    */
-  replay(events: readonly StoredEvent[]): void {
-    if (events.length === 0 || this.#state !== 'open') return;
-    this.#pump.replay(events);
+  replay(topic: Topic, resume: ResumeResult): void {
+    if (resume.replay.length === 0 || this.#state !== 'open') return;
+    this.#pump.replay(topic, resume.from + 1);
   }
 
   // ------------------------------------------------------------------ closing

@@ -24,7 +24,7 @@ import { callHandler, callVolatileHandler, errorAck, okAck } from './handler-cal
 import type { AuthorizeTopic, ResolvedServerOptions } from './options.js';
 import type { Session } from './session.js';
 import type { Counters } from './stats.js';
-import type { StoredEvent, TopicStore } from './topics.js';
+import type { ResumeResult, Topic, TopicStore } from './topics.js';
 import type { Handler, PublishResult, ServerEvents } from './types.js';
 
 /**
@@ -108,7 +108,7 @@ export async function openSession(
   conn.setState('open');
 
   const results: SubscribeResult[] = [];
-  const replay: StoredEvent[] = [];
+  const replays: Replay[] = [];
   subs.forEach((s, i) => {
     if (!allowed[i]) {
       results.push(forbidden(s.topic));
@@ -116,7 +116,7 @@ export async function openSession(
     }
     const r = subscribe(hub, conn, session, s.topic, s.epoch, s.offset);
     results.push(r.result);
-    replay.push(...r.replay);
+    if (r.replay) replays.push(r.replay);
   });
   const welcome: WelcomeEnvelope = {
     k: 'welcome',
@@ -128,12 +128,18 @@ export async function openSession(
   };
   if (hello.subs) welcome.subs = results;
   conn.send(welcome);
-  conn.replay(replay);
+  for (const r of replays) conn.replay(r.topic, r.resume);
   hub.emit('session', { cid: hello.cid, sid, resumed, principal });
 }
 
 function forbidden(topic: string): SubscribeResult {
   return { topic, ok: false, error: { code: 'FORBIDDEN', message: `not allowed: ${topic}` } };
+}
+
+/** A subscription's missed events, sent after its result. */
+interface Replay {
+  readonly topic: Topic;
+  readonly resume: ResumeResult;
 }
 
 /** Subscribes a connection (idempotent) and resumes it from its position. */
@@ -144,13 +150,13 @@ function subscribe(
   topic: string,
   epoch: string | undefined,
   offset: number | undefined,
-): { result: SubscribeResult; replay: readonly StoredEvent[] } {
+): { result: SubscribeResult; replay?: Replay } {
   if (
     !session.topics.has(topic) &&
     session.topics.size >= hub.options.maxSubscriptionsPerConnection
   ) {
     const error = { code: 'TOO_MANY_SUBSCRIPTIONS', message: 'subscription limit reached' };
-    return { result: { topic, ok: false, error }, replay: [] };
+    return { result: { topic, ok: false, error } };
   }
   const { topic: t, resume } = hub.topics.subscribe(topic, conn, epoch, offset, hub.now());
   session.topics.add(topic);
@@ -164,7 +170,7 @@ function subscribe(
       offset: resume.recovered ? t.offset : resume.from,
       recovered: resume.recovered,
     },
-    replay: resume.replay,
+    replay: { topic: t, resume },
   };
 }
 
@@ -274,7 +280,7 @@ async function subscribeCommand(
     return;
   }
   conn.send({ k: 'ack', id, ok: true, data: r.result });
-  conn.replay(r.replay);
+  if (r.replay) conn.replay(r.replay.topic, r.replay.resume);
 }
 
 /** Runs one id-carrying server command (not `msg`: see callHandler) to its receipt. Never rejects. */

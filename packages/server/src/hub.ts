@@ -26,7 +26,7 @@ import type { ResolvedServerOptions } from './options.js';
 import { encodeOutgoing } from './outgoing.js';
 import { SessionRegistry, type Session } from './session.js';
 import { Counters } from './stats.js';
-import { TopicStore } from './topics.js';
+import { TopicStore, type Topic } from './topics.js';
 import type { Handler, PublishResult, ServerEvents } from './types.js';
 
 /** @internal */
@@ -54,7 +54,11 @@ export class Hub implements ConnectionHost, DispatchHost {
     this.ownsStore = options.dedupStore === undefined;
     this.store = options.dedupStore ?? new InMemoryDedupStore();
     this.sessions = new SessionRegistry(this.store, options.maxInFlight, options.sessionTtlMs);
-    this.topics = new TopicStore({ size: options.historySize, ttlMs: options.historyTtlMs });
+    this.topics = new TopicStore({
+      size: options.historySize,
+      ttlMs: options.historyTtlMs,
+      backlogBytes: options.sendHardLimit,
+    });
     const period = sweepPeriod(
       options.heartbeatIntervalMs,
       options.heartbeatTimeoutMs,
@@ -65,6 +69,10 @@ export class Hub implements ConnectionHost, DispatchHost {
 
   now(): number {
     return this.options.clock.now();
+  }
+
+  topic(name: string): Topic | undefined {
+    return this.topics.get(name);
   }
 
   /** Open connections from one address. */

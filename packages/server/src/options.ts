@@ -186,8 +186,9 @@ export interface ServerOptions {
   /**
    * Bytes buffered on a connection (`ws.bufferedAmount`) past which volatile messages to it are
    * dropped (and counted in `stats().volatileDropped`), and reliable topic events (a replay, or
-   * live ones) wait in the connection's queue, as references to shared frames, until the socket
-   * drains below it. Kept moderate: what is buffered in a socket is copied per connection, and
+   * live ones) wait: the connection leaves the topic's fan-out and, once the socket drains below
+   * the mark, writes the topic's events from its history by cursor (the history keeps them for
+   * it), then rejoins. Kept moderate: what is buffered in a socket is copied per connection, and
    * closing a socket fails each pending write with its own error object, so 100 stalled readers
    * closed at once with 1 MiB each stalled the event loop for about 90 ms (docs/reliability.md).
    * @default 262144
@@ -196,8 +197,10 @@ export interface ServerOptions {
   /**
    * Bytes buffered on a connection past which a reliable message closes it with 1013: the client
    * reconnects and recovers from topic history instead of the server buffering without bound.
-   * Topic events queued behind a socket above `sendHighWaterMark` (references to shared frames,
-   * not copies) count as buffered.
+   * Topic events still to be written to a connection that fell behind (from the topics' history,
+   * which keeps them for it: shared frames, not copies) count as buffered; they are counted on
+   * the connection's sweep and whenever it has room, and a topic never keeps more than this many
+   * bytes for its furthest-behind reader.
    * A healthy client that falls briefly behind a burst should not be cut off (a 1013 costs it a
    * retry-later delay), which is why the default is generous; a lower limit frees memory and
    * CPU sooner from readers that have stopped reading (docs/reliability.md, slow consumers).
@@ -216,7 +219,7 @@ export interface ServerOptions {
   /**
    * Bytes a connection may be sent before its peer confirms reading them; past it the connection
    * counts as backed up, as above `sendHighWaterMark` (volatile messages dropped, reliable topic
-   * events wait in its queue). Confirmation is a protocol ping carrying the count of bytes
+   * events wait in history). Confirmation is a protocol ping carrying the count of bytes
    * written, sent once half the window is out; the pong proves everything before it was read.
    * Needed because the buffered amount shows only Node's queue: the kernel's buffers let a
    * reader that stopped reading absorb megabytes first (docs/reliability.md, slow consumers).

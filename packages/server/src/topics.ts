@@ -6,7 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEnvelope, Payload } from '@ackwire/protocol';
 import { deferImmediate, FanOut, type Defer, type Recipient } from './fan-out.js';
+import { History, type HistoryLimits } from './history.js';
 import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
+
+export type { HistoryLimits } from './history.js';
 
 /**
  * Something that receives a topic's events (a connection). It gets the stored event itself, so a
@@ -45,38 +48,58 @@ export interface ResumeResult {
   from: number;
 }
 
-/** History limits of every topic. */
-export interface HistoryLimits {
-  /** Most events kept. */
-  size: number;
-  /** Oldest event kept, in ms. */
-  ttlMs: number;
-}
-
 /** Fresh epoch: 64 random bits, base64url (matches EPOCH_PATTERN). @internal */
 export function newEpoch(): string {
   return randomBytes(8).toString('base64url');
 }
 
-/** One topic: its position, history and subscribers. */
+/**
+ * Where a parked subscriber is in a topic: the offset of the next event it must be written.
+ * Its events come from the topic's history, which keeps them (pins them) until it has.
+ */
+export interface Cursor {
+  readonly topic: Topic;
+  /** Offset of the next event to write. */
+  next: number;
+  /** Called when the events the cursor pins pass the topic's `backlogBytes` (close it). */
+  readonly overrun: () => void;
+}
+
+/**
+ * One topic: its position, history and subscribers. A subscriber is live (the fan-out writes each
+ * publication to it) or parked (issue 8, slow consumers): its connection had no room for an
+ * event, so it left the fan-out and writes from history, by cursor, as room comes; caught up, it
+ * rejoins. A reader that stopped reading thus costs a publication nothing, and what it has yet
+ * to read is the history's events (shared by every subscriber), not a queue of its own.
+ */
 export class Topic {
   readonly name: string;
   readonly epoch: string;
+  /** Every subscriber, live or parked. */
   readonly subscribers = new Set<Subscriber>();
-  /** Writes each publication to the subscribers, in slices when large. */
+  /** Writes each publication to the live subscribers, in slices when large. */
   readonly fanOut: FanOut<StoredEvent>;
+  readonly #live = new Set<Subscriber>();
+  readonly #parked = new Map<Subscriber, Cursor>();
+  readonly #history = new History();
+  readonly #limits: HistoryLimits;
   #offset: number;
-  // History is an array with a moving head: dropping the oldest is O(1), and the array is
-  // compacted once the dead prefix is as long as the live part.
-  #events: StoredEvent[] = [];
-  #head = 0;
+  /** The furthest-behind parked cursor's next offset (Infinity when none is parked). */
+  #lowest = Infinity;
 
   /** `offset`: where a topic that was forgotten and is used again continues. @default 0 */
-  constructor(name: string, epoch: string, offset = 0, defer: Defer = deferImmediate) {
+  constructor(
+    name: string,
+    epoch: string,
+    limits: HistoryLimits,
+    offset = 0,
+    defer: Defer = deferImmediate,
+  ) {
     this.name = name;
     this.epoch = epoch;
+    this.#limits = limits;
     this.#offset = offset;
-    this.fanOut = new FanOut(this.subscribers, defer);
+    this.fanOut = new FanOut(this.#live, defer);
   }
 
   /** Offset of the last event published (0 before any). */
@@ -86,37 +109,51 @@ export class Topic {
 
   /** Events currently in history. */
   get historyLength(): number {
-    return this.#events.length - this.#head;
+    return this.#history.length;
+  }
+
+  /** Events held in memory: history and the older ones parked subscribers still need. */
+  get eventsKept(): number {
+    return this.#history.kept;
+  }
+
+  /** Subscribers parked behind their cursor. */
+  get parked(): number {
+    return this.#parked.size;
+  }
+
+  /** Adds a subscriber (live, unless it is parked already). Idempotent. */
+  subscribe(subscriber: Subscriber): void {
+    this.subscribers.add(subscriber);
+    if (!this.#parked.has(subscriber)) this.#live.add(subscriber);
+  }
+
+  /** Removes a subscriber, live or parked; returns whether it was subscribed. */
+  unsubscribe(subscriber: Subscriber): boolean {
+    this.#live.delete(subscriber);
+    this.unpark(subscriber);
+    return this.subscribers.delete(subscriber);
   }
 
   /** Appends an event; returns it. `data` must be encodable within `maxBytes`. */
-  append(
-    data: Payload | undefined,
-    ts: number,
-    maxBytes: number,
-    limits: HistoryLimits,
-  ): StoredEvent {
+  append(data: Payload | undefined, ts: number, maxBytes: number): StoredEvent {
     const offset = this.#offset + 1;
     const envelope: EventEnvelope = { k: 'event', topic: this.name, epoch: this.epoch, offset, ts };
     if (data !== undefined) envelope.data = data;
     const frame = encodeOutgoing(envelope, maxBytes);
     this.#offset = offset;
     const stored: StoredEvent = { topic: this.name, epoch: this.epoch, offset, ts, frame };
-    this.#events.push(stored);
-    this.prune(ts, limits);
+    this.#history.push(stored);
+    this.prune(ts);
+    if (this.#lowest !== Infinity && this.backlog(this.#lowest) > this.#backlogBytes) {
+      this.#overruns();
+    }
     return stored;
   }
 
   /** Drops events beyond the count limit or older than the age limit. */
-  prune(now: number, limits: HistoryLimits): void {
-    while (this.historyLength > limits.size) this.#head++;
-    while (this.#head < this.#events.length && this.#events[this.#head]!.ts <= now - limits.ttlMs) {
-      this.#head++;
-    }
-    if (this.#head > 0 && this.#head >= this.#events.length - this.#head) {
-      this.#events = this.#events.slice(this.#head);
-      this.#head = 0;
-    }
+  prune(now: number): void {
+    this.#history.prune(now, this.#limits);
   }
 
   /**
@@ -133,14 +170,87 @@ export class Topic {
     const seen = same ? (offset ?? 0) : 0;
     if (seen > current) return { recovered: false, replay: [], from: current };
     if (seen === current) return { recovered: same, replay: [], from: current };
-    const oldest = this.#events[this.#head];
+    const oldest = this.#history.oldest();
     if (!oldest) return { recovered: false, replay: [], from: current };
     const start = Math.max(seen + 1, oldest.offset);
     return {
       recovered: same && start === seen + 1,
-      replay: this.#events.slice(this.#head + (start - oldest.offset)),
+      replay: this.#history.from(start),
       from: start - 1,
     };
+  }
+
+  // ------------------------------------------------------------------ parked subscribers
+
+  /**
+   * Takes `subscriber` out of the fan-out: from `next` on, its events come from history by the
+   * returned cursor (already parked: the cursor moves back to `next` if that is earlier).
+   */
+  park(subscriber: Subscriber, next: number, overrun: () => void): Cursor {
+    let cursor = this.#parked.get(subscriber);
+    if (cursor) cursor.next = Math.min(cursor.next, next);
+    else {
+      cursor = { topic: this, next, overrun };
+      this.#parked.set(subscriber, cursor);
+    }
+    this.#live.delete(subscriber);
+    this.moved();
+    return cursor;
+  }
+
+  /**
+   * Puts a parked subscriber whose cursor has caught up back into the fan-out. False while it
+   * has not, or while a sliced publication is still being written (it may be in that
+   * publication's list of recipients and would get the event twice).
+   */
+  rejoin(subscriber: Subscriber): boolean {
+    const cursor = this.#parked.get(subscriber);
+    if (cursor && (cursor.next <= this.#offset || this.fanOut.pending > 0)) return false;
+    this.unpark(subscriber);
+    if (this.subscribers.has(subscriber)) this.#live.add(subscriber);
+    return true;
+  }
+
+  /** A parked subscriber's cursor. */
+  cursorOf(subscriber: Subscriber): Cursor | undefined {
+    return this.#parked.get(subscriber);
+  }
+
+  /** Forgets a parked subscriber's cursor (it rejoined, unsubscribed or was closed). */
+  unpark(subscriber: Subscriber): void {
+    if (this.#parked.delete(subscriber)) this.moved();
+  }
+
+  /** The event at `offset` if still kept (history or pinned by a cursor). */
+  at(offset: number): StoredEvent | undefined {
+    return this.#history.at(offset);
+  }
+
+  /** Bytes a cursor at `next` has yet to write; Infinity when its next event is gone. */
+  backlog(next: number): number {
+    return this.#history.bytesFrom(next);
+  }
+
+  /** A cursor moved: history keeps what the furthest-behind one still needs, and no more. */
+  moved(): void {
+    let lowest = Infinity;
+    for (const cursor of this.#parked.values()) lowest = Math.min(lowest, cursor.next);
+    this.#lowest = lowest;
+    this.#history.pin(lowest);
+  }
+
+  get #backlogBytes(): number {
+    return this.#limits.backlogBytes ?? Infinity;
+  }
+
+  /**
+   * Memory stays bounded whatever a reader does: a cursor that pins more than `backlogBytes` of
+   * events is told to close (its connection's own check runs only on its sweep).
+   */
+  #overruns(): void {
+    for (const cursor of this.#parked.values()) {
+      if (this.backlog(cursor.next) > this.#backlogBytes) cursor.overrun();
+    }
   }
 }
 
@@ -203,8 +313,8 @@ export class TopicStore {
       const last = this.#forgotten.get(name);
       this.#forgotten.delete(name);
       topic = last
-        ? new Topic(name, last.epoch, last.offset, this.#defer)
-        : new Topic(name, this.#epoch(), 0, this.#defer);
+        ? new Topic(name, last.epoch, this.#limits, last.offset, this.#defer)
+        : new Topic(name, this.#epoch(), this.#limits, 0, this.#defer);
       this.#topics.set(name, topic);
     }
     return topic;
@@ -219,14 +329,14 @@ export class TopicStore {
     now: number,
   ): { topic: Topic; resume: ResumeResult } {
     const topic = this.ensure(name);
-    topic.prune(now, this.#limits);
-    topic.subscribers.add(subscriber);
+    topic.prune(now);
+    topic.subscribe(subscriber);
     return { topic, resume: topic.resume(epoch, offset) };
   }
 
   /** Removes a subscriber; returns whether it was subscribed. */
   unsubscribe(name: string, subscriber: Subscriber): boolean {
-    return this.#topics.get(name)?.subscribers.delete(subscriber) ?? false;
+    return this.#topics.get(name)?.unsubscribe(subscriber) ?? false;
   }
 
   /**
@@ -241,7 +351,7 @@ export class TopicStore {
     volatile: boolean,
   ): StoredEvent {
     const topic = this.ensure(name);
-    const stored = topic.append(data, now, maxBytes, this.#limits);
+    const stored = topic.append(data, now, maxBytes);
     topic.fanOut.publish(stored, volatile);
     return stored;
   }
@@ -257,7 +367,7 @@ export class TopicStore {
    */
   sweep(now: number): void {
     for (const [name, topic] of this.#topics) {
-      topic.prune(now, this.#limits);
+      topic.prune(now);
       if (topic.subscribers.size > 0 || topic.historyLength > 0) continue;
       this.#topics.delete(name);
       this.#forgotten.set(name, { epoch: topic.epoch, offset: topic.offset });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INITIAL_READ_WINDOW, ReadWindow } from '../src/read-window.js';
-import { StallWatch } from '../src/replay-queue.js';
+import { StallWatch } from '../src/stall-watch.js';
 
 /** A window of `size` bytes that records the probes it sends. */
 function windowOf(size: number): { window: ReadWindow; probes: string[] } {
