@@ -5,15 +5,15 @@
  * event loop for every other client for as long as the kernel took to copy it all (8 ms in the
  * slow-consumer chaos run). A publication now writes to subscribers until it has spent
  * {@link FAN_OUT_SLICE} (bytes, plus {@link WRITE_COST} per write for the system call; a
- * delivery that only queues a reference or drops costs {@link HELD_COST}), and the
+ * delivery that parks its subscriber or drops costs {@link HELD_COST}), and the
  * rest of it continues after the event loop has served I/O (`setImmediate`). Small fan-outs never
  * reach the bound: 1,000 subscribers of a 64 B topic cost 386 KB of budget and are written at
  * once, as before.
  *
  * Order: a topic's later publications wait behind a sliced one, so every subscriber still sees a
  * topic's events in offset order. A publication goes to the subscribers the topic had when it was
- * published (a later subscriber gets it from history, if at all) that are still subscribed when
- * their turn comes.
+ * published (a later subscriber gets it from history, if at all) that are still subscribed, and
+ * not parked, when their turn comes.
  * @internal
  */
 /** What a fan-out writes: anything that knows its frame's size (a topic's stored event). */
@@ -33,7 +33,7 @@ export const FAN_OUT_SLICE = 1024 * 1024;
 /** What one write costs besides its bytes (the system call), as bytes of copying it is worth. */
 export const WRITE_COST = 256;
 
-/** What a delivery that wrote nothing costs (queued as a reference, or dropped). */
+/** What a delivery that wrote nothing costs (its subscriber parked, or the event dropped). */
 export const HELD_COST = 16;
 
 /** Runs a function after pending I/O (`setImmediate`); injectable for tests. */
@@ -125,7 +125,8 @@ export class FanOut<E extends Sized> {
           return;
         }
         const subscriber = p.rest[p.next++]!;
-        // Unsubscribed (or disconnected) since: nothing more of this topic goes to it.
+        // Unsubscribed (or disconnected) since: nothing more of this topic goes to it. Parked
+        // since: its cursor writes this event from history.
         if (!this.#subscribers.has(subscriber)) continue;
         budget -= subscriber.deliver(p.event, p.volatile) ? cost : HELD_COST;
       }

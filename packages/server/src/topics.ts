@@ -12,9 +12,9 @@ import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
 export type { HistoryLimits } from './history.js';
 
 /**
- * Something that receives a topic's events (a connection). It gets the stored event itself, so a
- * connection that must queue it keeps a reference to the one object every subscriber shares,
- * allocating nothing per subscriber. @internal
+ * Something that receives a topic's events (a connection). It gets the stored event itself (the
+ * frame encoded once for every subscriber); one that has no room parks on the topic instead
+ * (see {@link Topic}). @internal
  */
 export type Subscriber = Recipient<StoredEvent>;
 

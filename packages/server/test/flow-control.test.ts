@@ -84,7 +84,7 @@ describe('flow control', () => {
     client.ws.terminate();
   });
 
-  it('keeps reliable events past the high-water mark in its queue, not in the socket, and delivers all of them in order', async () => {
+  it('keeps reliable events past the high-water mark in the topic (history of 10), not in the socket, and delivers all of them in order', async () => {
     const hwm = 64 * 1024;
     const { srv, client } = await feedSubscriber({
       sendHighWaterMark: hwm,
@@ -98,7 +98,8 @@ describe('flow control', () => {
       srv.publish('feed', CHUNK);
       maxBuffered = Math.max(maxBuffered, serverBuffered(srv));
     }
-    // At most one frame is written once the mark is reached; the rest waits as references.
+    // At most one frame is written once the mark is reached; the connection parks on the topic,
+    // whose history keeps the other 290-odd events for it past its size of 10.
     expect(maxBuffered).toBeLessThan(hwm + CHUNK.byteLength + 1024);
     resumeReading(client.ws);
     await expectEveryEventInOrder(client, count, 15_000);
@@ -155,7 +156,7 @@ describe('flow control', () => {
     const before = socket.bytesWritten ?? 0;
     const count = 100; // 3.2 MB: the kernel's buffers alone would take most of it
     for (let i = 0; i < count; i++) srv.publish('feed', CHUNK);
-    // One frame may cross the window; the rest waits as references.
+    // One frame may cross the window; the rest waits in the topic's history.
     expect((socket.bytesWritten ?? 0) - before).toBeLessThan(window + CHUNK.byteLength + 1024);
     resumeReading(client.ws);
     await expectEveryEventInOrder(client, count, 15_000);
