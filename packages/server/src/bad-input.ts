@@ -3,7 +3,12 @@
  * an id-carrying kind and a valid id, the client gets an error receipt for that id, so its
  * pending send settles instead of retrying forever; otherwise it gets an `error` notice.
  */
-import { MAX_UINT, type ProtocolErrorCode } from '@ackwire/protocol';
+import {
+  MAX_UINT,
+  ProtocolError,
+  type ProtocolErrorCode,
+  type ServerEnvelope,
+} from '@ackwire/protocol';
 
 const ID_KINDS: ReadonlySet<unknown> = new Set(['msg', 'sub', 'unsub', 'pub', 'bcast', 'to']);
 /** Binary kind codes whose first field is the id (docs/protocol.md §7.2). */
@@ -50,4 +55,17 @@ export function salvageId(raw: Buffer, binary: boolean, code: string): number | 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What the server answers to a frame that failed to decode after `welcome`: an error receipt
+ * for its id when one can be salvaged, else an `error` notice; the message is cut to 1 KiB.
+ * @internal
+ */
+export function invalidFrameAnswer(error: unknown, raw: Buffer, binary: boolean): ServerEnvelope {
+  const code = error instanceof ProtocolError ? error.code : 'PROTOCOL_INVALID_ENVELOPE';
+  const message = error instanceof Error ? error.message : 'invalid frame';
+  const err = { code, message: message.slice(0, 1024) };
+  const id = salvageId(raw, binary, code);
+  return id === undefined ? { k: 'error', err } : { k: 'ack', id, ok: false, err };
 }

@@ -10,14 +10,13 @@ import type { RawData, WebSocket } from 'ws';
 import {
   CloseCode,
   decodeClientFrame,
-  ProtocolError,
   type AckEnvelope,
   type ClientEnvelope,
   type ProtocolLimits,
   type ServerEnvelope,
 } from '@ackwire/protocol';
 import type { TimerSet } from './clock.js';
-import { salvageId } from './bad-input.js';
+import { invalidFrameAnswer } from './bad-input.js';
 import { WriteCoalescer } from './coalesce.js';
 import { Liveness } from './heartbeat.js';
 import type { ConnectionInfo, ResolvedServerOptions } from './options.js';
@@ -190,22 +189,13 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
 
   #onInvalidFrame(error: unknown, raw: Buffer, binary: boolean): void {
     this.#host.counters.protocolErrors++;
-    const code = error instanceof ProtocolError ? error.code : 'PROTOCOL_INVALID_ENVELOPE';
-    const message = error instanceof Error ? error.message : 'invalid frame';
     // Before welcome the client must send exactly one valid hello: anything else is fatal to
     // the connection (not to the client, which may retry with a fixed frame).
     if (this.#state !== 'open') {
       this.close(CloseCode.BAD_ENVELOPE, 'invalid frame before session open');
-      return;
-    }
-    if (++this.#protocolErrors > this.#host.options.maxProtocolErrors) {
+    } else if (++this.#protocolErrors > this.#host.options.maxProtocolErrors) {
       this.close(CloseCode.BAD_ENVELOPE, 'too many invalid frames');
-      return;
-    }
-    const err = { code, message: message.slice(0, 1024) };
-    const id = salvageId(raw, binary, code);
-    if (id === undefined) this.send({ k: 'error', err });
-    else this.send({ k: 'ack', id, ok: false, err });
+    } else this.send(invalidFrameAnswer(error, raw, binary));
   }
 
   #onClose(code: number, reason: string): void {
@@ -231,15 +221,17 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.close(CloseCode.SESSION_TIMEOUT, 'no session opened in time');
       return;
     }
-    const w = this.#window;
-    const buffered = this.#buffered();
-    const stalledMs = this.#stall.stalledFor(now, buffered, o.sendHighWaterMark, w);
-    // What parked topics have yet to write is not counted as a publication arrives (a reader
-    // that stopped reading costs it nothing), so the hard limit is checked here too.
+    const stalledMs = this.#stall.stalledFor(
+      now,
+      this.#buffered(),
+      o.sendHighWaterMark,
+      this.#window,
+    );
+    // Parked topics' backlogs are not counted per publication (a stalled reader costs it nothing).
     if (this.#state === 'open' && this.#pump.check()) return;
     if (this.#state === 'open' && o.sendStallTimeoutMs > 0 && stalledMs >= o.sendStallTimeoutMs) {
-      // Alive (it answers pings) but reading nothing: its queue would only grow until the hard
-      // limit, or sit in memory for good on a quiet topic. It recovers from history.
+      // Alive (it answers pings) but reading nothing: its backlog would only grow until the hard
+      // limit, or pin history for good on a quiet topic. It recovers from history.
       this.close(CloseCode.TRY_AGAIN_LATER, 'slow consumer: stalled');
       return;
     }

@@ -24,7 +24,8 @@ import { callHandler, callVolatileHandler, errorAck, okAck } from './handler-cal
 import type { AuthorizeTopic, ResolvedServerOptions } from './options.js';
 import type { Session } from './session.js';
 import type { Counters } from './stats.js';
-import type { ResumeResult, Topic, TopicStore } from './topics.js';
+import type { TopicStore } from './topic-store.js';
+import type { ResumeResult, Topic } from './topics.js';
 import type { Handler, PublishResult, ServerEvents } from './types.js';
 
 /**

@@ -26,7 +26,8 @@ import type { ResolvedServerOptions } from './options.js';
 import { encodeOutgoing } from './outgoing.js';
 import { SessionRegistry, type Session } from './session.js';
 import { Counters } from './stats.js';
-import { TopicStore, type Topic } from './topics.js';
+import { TopicStore } from './topic-store.js';
+import type { Topic } from './topics.js';
 import type { Handler, PublishResult, ServerEvents } from './types.js';
 
 /** @internal */

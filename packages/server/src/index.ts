@@ -24,14 +24,8 @@ export {
 export { FileDedupStore, readJournal, type JournalEntry } from './file-dedup-store.js';
 export { Session } from './session.js';
 export { TokenBucket, type RateVerdict } from './rate-limit.js';
-export {
-  Topic,
-  TopicStore,
-  FORGOTTEN_TOPICS_KEPT,
-  type StoredEvent,
-  type ResumeResult,
-  type HistoryLimits,
-} from './topics.js';
+export { Topic, type StoredEvent, type ResumeResult, type HistoryLimits } from './topics.js';
+export { TopicStore, FORGOTTEN_TOPICS_KEPT } from './topic-store.js';
 export { systemClock, type Clock } from './clock.js';
 export { VERSION_REFUSED_BODY } from './upgrade.js';
 export type { ServerStats } from './stats.js';

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@ackwire/protocol';
 import { FAN_OUT_SLICE, FanOut, WRITE_COST, type Defer } from '../src/fan-out.js';
 import type { OutgoingFrame } from '../src/outgoing.js';
-import { TopicStore, type StoredEvent, type Subscriber } from '../src/topics.js';
+import { TopicStore } from '../src/topic-store.js';
+import type { StoredEvent, Subscriber } from '../src/topics.js';
 import { connect, useServers, until, type TestClient } from './helpers.js';
 
 /** An event whose frame is `bytes` long (only its size matters here). */

@@ -11,7 +11,8 @@ import { TimerSet, type Clock } from '../src/clock.js';
 import { EventPump } from '../src/event-pump.js';
 import { History } from '../src/history.js';
 import type { OutgoingFrame } from '../src/outgoing.js';
-import { TopicStore, type StoredEvent, type Subscriber, type Topic } from '../src/topics.js';
+import { TopicStore } from '../src/topic-store.js';
+import type { StoredEvent, Subscriber, Topic } from '../src/topics.js';
 
 const stored = (offset: number, bytes: number, ts = 0): StoredEvent => ({
   topic: 't',
