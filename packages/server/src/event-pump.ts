@@ -111,7 +111,7 @@ export class EventPump {
         t.write(event, false);
         cursor.next++;
       }
-      if (cursor.next !== before) topic.moved();
+      if (cursor.next !== before) topic.advanced(before);
       if (topic.rejoin(t.subscriber)) {
         this.#cursors.splice(i, 1);
         continue;

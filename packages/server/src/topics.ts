@@ -194,7 +194,7 @@ export class Topic {
       this.#parked.set(subscriber, cursor);
     }
     this.#live.delete(subscriber);
-    this.moved();
+    this.#repin();
     return cursor;
   }
 
@@ -218,7 +218,7 @@ export class Topic {
 
   /** Forgets a parked subscriber's cursor (it rejoined, unsubscribed or was closed). */
   unpark(subscriber: Subscriber): void {
-    if (this.#parked.delete(subscriber)) this.moved();
+    if (this.#parked.delete(subscriber)) this.#repin();
   }
 
   /** The event at `offset` if still kept (history or pinned by a cursor). */
@@ -231,8 +231,16 @@ export class Topic {
     return this.#history.bytesFrom(next);
   }
 
-  /** A cursor moved: history keeps what the furthest-behind one still needs, and no more. */
-  moved(): void {
+  /**
+   * A cursor moved on from offset `from`: when it was the furthest behind, history now keeps
+   * only what the new furthest-behind one needs (no walk over the cursors otherwise).
+   */
+  advanced(from: number): void {
+    if (from <= this.#lowest) this.#repin();
+  }
+
+  /** History keeps what the furthest-behind cursor still needs, and no more. */
+  #repin(): void {
     let lowest = Infinity;
     for (const cursor of this.#parked.values()) lowest = Math.min(lowest, cursor.next);
     this.#lowest = lowest;

@@ -111,11 +111,27 @@ describe('topic: parked subscribers', () => {
     expect(topic.subscribers.size).toBe(2); // still subscribed: not swept, still counted
     expect(topic.rejoin(a)).toBe(false); // behind
     cursor.next = 12;
-    topic.moved();
+    topic.advanced(2);
     expect(topic.rejoin(a)).toBe(true);
     expect(topic.eventsKept).toBe(2);
     publish(1);
     expect(a.got).toEqual([1, 12]);
+  });
+
+  it('keeps history back to the furthest-behind cursor only', () => {
+    const { topic, a, b, publish } = setUp();
+    publish(1);
+    const ca = topic.park(a, 2, () => undefined);
+    const cb = topic.park(b, 4, () => undefined);
+    publish(9); // offsets 2 to 10; history holds 9 and 10
+    expect(topic.eventsKept).toBe(9);
+    cb.next = 8;
+    topic.advanced(4); // not the furthest behind: nothing to let go
+    expect(topic.eventsKept).toBe(9);
+    ca.next = 6;
+    topic.advanced(2);
+    expect(topic.eventsKept).toBe(5); // 6 to 10
+    expect(topic.at(5)).toBeUndefined();
   });
 
   it('does not rejoin while a sliced publication is being written', () => {
