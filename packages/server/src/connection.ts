@@ -2,7 +2,7 @@
  * One WebSocket connection: its state machine, frame decoding, liveness, rate limit and the
  * send path. Every outgoing envelope goes through `send` (encode) and `sendFrame` (interceptor,
  * back-pressure, write), so flow control lives in exactly one place (issue 8); topic events that
- * must wait for room queue in the connection's `EventPump` (event-pump.ts).
+ * must wait for room wait in history, written by the connection's `EventPump` (event-pump.ts).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,6 +17,7 @@ import {
 } from '@ackwire/protocol';
 import type { TimerSet } from './clock.js';
 import { invalidFrameAnswer } from './bad-input.js';
+import type { CloseQueue } from './close-queue.js';
 import { WriteCoalescer } from './coalesce.js';
 import { Liveness } from './heartbeat.js';
 import type { ConnectionInfo, ResolvedServerOptions } from './options.js';
@@ -41,16 +42,12 @@ export interface ConnectionHost {
   receive(connection: Connection, envelope: ClientEnvelope): void;
   /** The topic of that name (a connection parks on it when it has no room: event-pump.ts). */
   topic(name: string): Topic | undefined;
+  /** Closes and terminations, run a few per turn of the event loop (close-queue.ts). */
+  readonly closes: CloseQueue;
   /** Reports a server-side failure (the `error` event). */
   reportError(error: unknown): void;
   /** Called once when the socket closed. */
   closed(connection: Connection, code: number, reason: string): void;
-}
-
-/** Options for one send. */
-export interface SendOptions {
-  /** Volatile messages are dropped past the high-water mark instead of closing with 1013. */
-  volatile?: boolean;
 }
 
 /** One WebSocket connection. @internal */
@@ -94,7 +91,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     this.remoteAddress = request.socket.remoteAddress;
     this.openedAt = host.now();
     this.#liveness = new Liveness(this.openedAt);
-    this.#stall = new StallWatch(this.openedAt);
+    this.#stall = new StallWatch(this.openedAt, host.options.sendHighWaterMark);
     this.#window = new ReadWindow(host.options.sendReadWindow, (probe) => this.#ping(probe));
     this.#writes = new WriteCoalescer(socket);
     this.#framesAsIs = !ws.extensions.includes('permessage-deflate');
@@ -126,9 +123,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     ws.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
     // ws reports peer faults (bad UTF-8, oversize, bad framing) here and closes with the right
     // code itself (1007, 1009, 1002); they are the client's problem, so they are only counted.
-    ws.on('error', () => {
-      host.counters.protocolErrors++;
-    });
+    ws.on('error', () => void host.counters.protocolErrors++);
   }
 
   get cid(): string | undefined {
@@ -221,12 +216,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
       this.close(CloseCode.SESSION_TIMEOUT, 'no session opened in time');
       return;
     }
-    const stalledMs = this.#stall.stalledFor(
-      now,
-      this.#buffered(),
-      o.sendHighWaterMark,
-      this.#window,
-    );
+    const stalledMs = this.#stall.stalledFor(now, this.#buffered(), this.#window);
     // Parked topics' backlogs are not counted per publication (a stalled reader costs it nothing).
     if (this.#state === 'open' && this.#pump.check()) return;
     if (this.#state === 'open' && o.sendStallTimeoutMs > 0 && stalledMs >= o.sendStallTimeoutMs) {
@@ -237,9 +227,8 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     }
     const verdict = this.#liveness.check(now, o.heartbeatIntervalMs, o.heartbeatTimeoutMs);
     if (verdict === 'dead') {
-      // A dead peer will not answer a close frame: drop the socket now (RFC 6455 §7.1.1 allows
-      // it) and report the heartbeat code as the reason.
-      this.terminate(CloseCode.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+      // A dead peer answers no close frame: drop the socket (RFC 6455 §7.1.1), report 4008.
+      this.terminate(CloseCode.HEARTBEAT_TIMEOUT, 'heartbeat timeout', true);
     } else if (verdict === 'ping' && o.intercept?.heartbeats?.(this) !== false) {
       try {
         this.ws.ping();
@@ -252,12 +241,11 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   // ------------------------------------------------------------------ sending
 
   /**
-   * Encodes and sends one envelope. Returns false when it was dropped (volatile past the
-   * high-water mark, interceptor, closed socket). Unencodable envelopes are a server bug and
-   * throw.
+   * Encodes and sends one envelope; `volatile` ones are dropped past the high-water mark. Returns
+   * false when it was dropped (room, interceptor, closing). Unencodable envelopes throw (a bug).
    */
-  send(envelope: ServerEnvelope, options: SendOptions = {}): boolean {
-    if (this.ws.readyState !== this.ws.OPEN) return false;
+  send(envelope: ServerEnvelope, options: { volatile?: boolean } = {}): boolean {
+    if (!this.#sendable()) return false;
     const frame = encodeOutgoing(envelope, Number.MAX_SAFE_INTEGER);
     return this.sendFrame(frame, options.volatile === true, envelope);
   }
@@ -268,7 +256,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
    * not values) and an interceptor gets the frame decoded.
    */
   sendFrame(frame: OutgoingFrame, volatile: boolean, envelope?: ServerEnvelope): boolean {
-    if (this.ws.readyState !== this.ws.OPEN) return false;
+    if (!this.#sendable()) return false;
     const intercept = this.#host.options.intercept;
     const verdict = intercept?.outgoing?.(envelope ?? decodeOutgoing(frame), this) ?? 'send';
     if (verdict === 'drop') return false;
@@ -284,7 +272,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
   }
 
   #write(frame: OutgoingFrame, volatile: boolean): boolean {
-    if (this.ws.readyState !== this.ws.OPEN) return false;
+    if (!this.#sendable()) return false;
     const o = this.#host.options;
     const buffered = this.#buffered();
     if (volatile && buffered > o.sendHighWaterMark) {
@@ -302,7 +290,7 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
 
   /** Writes a frame whose room was checked: the last step of every send. */
   #put(frame: OutgoingFrame): boolean {
-    if (this.ws.readyState !== this.ws.OPEN) return false;
+    if (!this.#sendable()) return false;
     // The frame is complete (outgoing.ts); `ws` queues nothing of its own with compression off,
     // so writing it to the socket keeps the order of everything `ws` writes (pings, close).
     if (this.#framesAsIs) this.socket.write(frame.wire);
@@ -312,6 +300,13 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
     counters.messagesOut++;
     counters.bytesOut += frame.bytes;
     return true;
+  }
+
+  /** Nothing is sent once the connection is closing (its close frame may still wait its turn). */
+  #sendable(): boolean {
+    return (
+      this.#state !== 'closing' && this.#state !== 'closed' && this.ws.readyState === this.ws.OPEN
+    );
   }
 
   /**
@@ -362,29 +357,34 @@ export class Connection implements Subscriber, SessionConnection, ConnectionInfo
 
   // ------------------------------------------------------------------ closing
 
-  /** Starts the close handshake with `code` (no-op once closing). */
+  /** Starts the close handshake (no-op once closing); the frame waits in the close queue. */
   close(code: number, reason: string): void {
     if (!this.setState('closing')) return;
     this.#closeIntent = { code, reason };
-    // A peer that does not read (the slow consumer closed with 1013, a stalled link) never
-    // answers the close frame; ws would wait 30 s, we wait closeTimeoutMs.
-    this.#cancelCloseTimer = this.#host.timers.timeout(
-      () => this.ws.terminate(),
-      this.#host.options.closeTimeoutMs,
-    );
-    try {
-      this.ws.close(code, reason);
-    } catch {
-      this.ws.terminate();
-    }
+    const host = this.#host;
+    host.closes.push(() => {
+      if (this.#state === 'closed') return;
+      // A peer that does not read (the slow consumer closed with 1013, a stalled link) never
+      // answers the close frame; ws would wait 30 s, we wait closeTimeoutMs.
+      this.#cancelCloseTimer = host.timers.timeout(
+        () => host.closes.push(() => this.ws.terminate()),
+        host.options.closeTimeoutMs,
+      );
+      try {
+        this.ws.close(code, reason);
+      } catch {
+        this.ws.terminate();
+      }
+    });
   }
 
-  /** Drops the socket without a close handshake; `code` is what the disconnect event reports. */
-  terminate(code: number = CloseCode.ABNORMAL, reason = 'terminated'): void {
+  /** Drops the socket without a close frame, now or (`soon`) via the close queue. */
+  terminate(code: number = CloseCode.ABNORMAL, reason = 'terminated', soon = false): void {
     if (this.#state === 'closed') return;
     this.#closeIntent ??= { code, reason };
     this.setState('closing');
-    this.ws.terminate();
+    if (soon) this.#host.closes.push(() => this.ws.terminate());
+    else this.ws.terminate();
   }
 
   /** Drops the TCP connection with a reset (RST), as a crashed peer or middlebox would. */

@@ -18,6 +18,7 @@ import {
   type PushEnvelope,
 } from '@ackwire/protocol';
 import { TimerSet } from './clock.js';
+import { CloseQueue } from './close-queue.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { InMemoryDedupStore, type DedupStore } from './dedup-store.js';
 import { dispatch, openSession, type DispatchHost } from './dispatch.js';
@@ -41,6 +42,7 @@ export class Hub implements ConnectionHost, DispatchHost {
   readonly sessions: SessionRegistry;
   readonly topics: TopicStore;
   readonly handlers = new Map<string, Handler>();
+  readonly closes = new CloseQueue();
   readonly connections = new Set<Connection>();
   readonly #perIp = new Map<string, number>();
   readonly #sweeper: Sweeper;

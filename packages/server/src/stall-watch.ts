@@ -12,9 +12,12 @@ export class StallWatch {
   #drained = 0;
   #confirmed = 0;
   #since: number;
+  readonly #highWaterMark: number;
 
-  constructor(now: number) {
+  /** `highWaterMark`: the connection's `sendHighWaterMark`. */
+  constructor(now: number, highWaterMark: number) {
     this.#since = now;
+    this.#highWaterMark = highWaterMark;
   }
 
   /**
@@ -22,8 +25,8 @@ export class StallWatch {
    * up, or made progress since the last call. `buffered` is the socket's buffered amount,
    * `window` the connection's read window (bytes written, confirmed, full).
    */
-  stalledFor(now: number, buffered: number, highWaterMark: number, window: WindowState): number {
-    const atMark = buffered >= highWaterMark;
+  stalledFor(now: number, buffered: number, window: WindowState): number {
+    const atMark = buffered >= this.#highWaterMark;
     const drained = window.written - buffered;
     const progress = window.confirmed > this.#confirmed || (atMark && drained > this.#drained);
     if ((!atMark && !window.full) || progress) this.#since = now;

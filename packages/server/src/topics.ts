@@ -75,8 +75,7 @@ export interface Cursor {
 export class Topic {
   readonly name: string;
   readonly epoch: string;
-  /** Every subscriber, live or parked. */
-  readonly subscribers = new Set<Subscriber>();
+  readonly #subscribers = new Set<Subscriber>();
   /** Writes each publication to the live subscribers, in slices when large. */
   readonly fanOut: FanOut<StoredEvent>;
   readonly #live = new Set<Subscriber>();
@@ -102,6 +101,11 @@ export class Topic {
     this.fanOut = new FanOut(this.#live, defer);
   }
 
+  /** Every subscriber, live or parked. */
+  get subscribers(): ReadonlySet<Subscriber> {
+    return this.#subscribers;
+  }
+
   /** Offset of the last event published (0 before any). */
   get offset(): number {
     return this.#offset;
@@ -124,7 +128,7 @@ export class Topic {
 
   /** Adds a subscriber (live, unless it is parked already). Idempotent. */
   subscribe(subscriber: Subscriber): void {
-    this.subscribers.add(subscriber);
+    this.#subscribers.add(subscriber);
     if (!this.#parked.has(subscriber)) this.#live.add(subscriber);
   }
 
@@ -132,7 +136,7 @@ export class Topic {
   unsubscribe(subscriber: Subscriber): boolean {
     this.#live.delete(subscriber);
     this.unpark(subscriber);
-    return this.subscribers.delete(subscriber);
+    return this.#subscribers.delete(subscriber);
   }
 
   /** Appends an event; returns it. `data` must be encodable within `maxBytes`. */
@@ -207,7 +211,7 @@ export class Topic {
     const cursor = this.#parked.get(subscriber);
     if (cursor && (cursor.next <= this.#offset || this.fanOut.pending > 0)) return false;
     this.unpark(subscriber);
-    if (this.subscribers.has(subscriber)) this.#live.add(subscriber);
+    if (this.#subscribers.has(subscriber)) this.#live.add(subscriber);
     return true;
   }
 

@@ -87,23 +87,23 @@ describe('stall watch', () => {
   });
 
   it('counts a full read window as stalled though small writes still drain into the kernel', () => {
-    const watch = new StallWatch(0);
-    expect(watch.stalledFor(0, 0, MARK, window(5000, 0, true))).toBe(0);
+    const watch = new StallWatch(0, MARK);
+    expect(watch.stalledFor(0, 0, window(5000, 0, true))).toBe(0);
     // 40 more bytes, the answer to a client heartbeat, drained at once
-    expect(watch.stalledFor(500, 0, MARK, window(5040, 0, true))).toBe(500);
+    expect(watch.stalledFor(500, 0, window(5040, 0, true))).toBe(500);
   });
 
   it('restarts the clock on a confirmation, or on bytes drained at the mark', () => {
-    const watch = new StallWatch(0);
-    watch.stalledFor(0, 0, MARK, window(5000, 0, true));
-    expect(watch.stalledFor(500, 0, MARK, window(5000, 2500, true))).toBe(0);
+    const watch = new StallWatch(0, MARK);
+    watch.stalledFor(0, 0, window(5000, 0, true));
+    expect(watch.stalledFor(500, 0, window(5000, 2500, true))).toBe(0);
     // 3000 more bytes, all of them still in the socket: at the mark, nothing drained
-    expect(watch.stalledFor(900, 3000, MARK, window(8000, 2500, false))).toBe(400);
-    expect(watch.stalledFor(1000, 2500, MARK, window(8000, 2500, false))).toBe(0);
+    expect(watch.stalledFor(900, 3000, window(8000, 2500, false))).toBe(400);
+    expect(watch.stalledFor(1000, 2500, window(8000, 2500, false))).toBe(0);
   });
 
   it('is never stalled under the mark with the window open', () => {
-    const watch = new StallWatch(0);
-    expect(watch.stalledFor(10_000, MARK - 1, MARK, window(5000, 0, false))).toBe(0);
+    const watch = new StallWatch(0, MARK);
+    expect(watch.stalledFor(10_000, MARK - 1, window(5000, 0, false))).toBe(0);
   });
 });
