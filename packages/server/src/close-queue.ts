@@ -11,21 +11,20 @@
  * only its socket's teardown waits.
  * @internal
  */
-import { deferImmediate, type Defer } from './fan-out.js';
+import { deferImmediate, deferOnce, type Defer } from './fan-out.js';
 
 /** Closes or terminations run per turn of the event loop: about 0.25 ms of work. */
 export const CLOSES_PER_TURN = 8;
 
 /** @internal */
 export class CloseQueue {
-  readonly #defer: Defer;
+  readonly #schedule: () => void;
   #jobs: (() => void)[] = [];
   #head = 0;
-  #scheduled = false;
 
   /** `defer` runs the next turn's closes (tests step it by hand). */
   constructor(defer: Defer = deferImmediate) {
-    this.#defer = defer;
+    this.#schedule = deferOnce(defer, () => this.#turn());
   }
 
   /** Closes or terminations not yet run. */
@@ -37,15 +36,6 @@ export class CloseQueue {
   push(job: () => void): void {
     this.#jobs.push(job);
     this.#schedule();
-  }
-
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    this.#defer(() => {
-      this.#scheduled = false;
-      this.#turn();
-    });
   }
 
   #turn(): void {

@@ -44,6 +44,22 @@ export const deferImmediate: Defer = (fn) => {
   setImmediate(fn).unref();
 };
 
+/**
+ * A function that runs `fn` in a later turn ({@link Defer}), once however often it is called
+ * before then: work done in slices, the next slice scheduled at most once.
+ */
+export function deferOnce(defer: Defer, fn: () => void): () => void {
+  let scheduled = false;
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    defer(() => {
+      scheduled = false;
+      fn();
+    });
+  };
+}
+
 /** A publication not yet written to every subscriber. */
 interface Pending<E> {
   readonly event: E;
@@ -56,13 +72,12 @@ interface Pending<E> {
 /** One topic's fan-out. @internal */
 export class FanOut<E extends Sized> {
   readonly #subscribers: ReadonlySet<Recipient<E>>;
-  readonly #defer: Defer;
   readonly #pending: Pending<E>[] = [];
-  #scheduled = false;
+  readonly #schedule: () => void;
 
   constructor(subscribers: ReadonlySet<Recipient<E>>, defer: Defer = deferImmediate) {
     this.#subscribers = subscribers;
-    this.#defer = defer;
+    this.#schedule = deferOnce(defer, () => this.#slice());
   }
 
   /** Publications not yet written to every subscriber. */
@@ -102,15 +117,6 @@ export class FanOut<E extends Sized> {
   /** Forgets what is pending (the server closed). */
   clear(): void {
     this.#pending.length = 0;
-  }
-
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    this.#defer(() => {
-      this.#scheduled = false;
-      this.#slice();
-    });
   }
 
   /** Writes one slice's worth of what is pending, oldest publication first. */
