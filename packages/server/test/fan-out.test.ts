@@ -7,9 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@ackwire/protocol';
 import { FAN_OUT_SLICE, FanOut, WRITE_COST, type Defer } from '../src/fan-out.js';
 import type { OutgoingFrame } from '../src/outgoing.js';
-import { TopicStore } from '../src/topic-store.js';
 import type { StoredEvent, Subscriber } from '../src/topics.js';
-import { connect, useServers, until, type TestClient } from './helpers.js';
+import { connect, storeWithManualSlices, useServers, until, type TestClient } from './helpers.js';
 
 /** An event whose frame is `bytes` long (only its size matters here). */
 const event = (offset: number, bytes: number): StoredEvent => ({
@@ -135,12 +134,7 @@ describe('fan-out', () => {
 
 describe('fan-out with history: a resubscribe while a publication is pending', () => {
   it('gets the pending event once, from its replay, never again from the slice', () => {
-    const queued: Array<() => void> = [];
-    const store = new TopicStore(
-      { size: 100, ttlMs: 60_000 },
-      () => 'e1',
-      (fn) => queued.push(fn),
-    );
+    const { store, runSlices } = storeWithManualSlices(100, 'e1');
     const readers = Array.from({ length: 100 }, () => new Recorder());
     for (const r of readers) store.subscribe('t', r, undefined, undefined, 0);
     const first = store.publish('t', 'x'.repeat(64 * 1024), 0, 128 * 1024, false);
@@ -152,7 +146,7 @@ describe('fan-out with history: a resubscribe while a publication is pending', (
     const { resume } = store.subscribe('t', again, 'e1', 0, 0);
     expect(resume.recovered).toBe(true);
     expect(resume.replay.map((e) => e.offset)).toEqual([first.offset]);
-    while (queued.length > 0) queued.shift()!();
+    runSlices();
     expect(last.got).toEqual([]);
     expect(again.got).toEqual([]); // not in the slice: the replay carries it
     store.publish('t', 'y', 0, 128 * 1024, false);

@@ -1,6 +1,6 @@
 /**
  * Server test helpers: servers on a free port that close themselves after each test, plus the
- * shared raw protocol client (`@ackwire/test-utils`).
+ * shared raw protocol client (`@ackwire/test-utils`), and a topic store stepped by hand.
  */
 import { afterEach } from 'vitest';
 import {
@@ -9,6 +9,8 @@ import {
   type CloseOptions,
   type ServerOptions,
 } from '@ackwire/server';
+
+import { TopicStore } from '../src/topic-store.js';
 
 export * from '@ackwire/test-utils';
 
@@ -39,4 +41,21 @@ export function useServers(closeOptions: CloseOptions = {}): StartServer {
     started.push(server);
     return { server, url: `ws://127.0.0.1:${server.port}` };
   };
+}
+
+/**
+ * A topic store (history of `size`, one epoch) whose deferred fan-out slices run only when the
+ * test calls `runSlices()`.
+ */
+export function storeWithManualSlices(size: number, epoch: string) {
+  const queued: Array<() => void> = [];
+  const store = new TopicStore(
+    { size, ttlMs: 60_000 },
+    () => epoch,
+    (fn) => queued.push(fn),
+  );
+  const runSlices = (): void => {
+    while (queued.length > 0) queued.shift()!();
+  };
+  return { store, runSlices };
 }

@@ -13,6 +13,7 @@ import { History } from '../src/history.js';
 import type { OutgoingFrame } from '../src/outgoing.js';
 import { TopicStore } from '../src/topic-store.js';
 import type { StoredEvent, Subscriber, Topic } from '../src/topics.js';
+import { storeWithManualSlices } from './helpers.js';
 
 const stored = (offset: number, bytes: number, ts = 0): StoredEvent => ({
   topic: 't',
@@ -135,12 +136,7 @@ describe('topic: parked subscribers', () => {
   });
 
   it('does not rejoin while a sliced publication is being written', () => {
-    const queued: Array<() => void> = [];
-    const store = new TopicStore(
-      { size: 10, ttlMs: 60_000 },
-      () => 'e',
-      (fn) => queued.push(fn),
-    );
+    const { store, runSlices } = storeWithManualSlices(10, 'e');
     const subs = Array.from({ length: 100 }, () => new Counting());
     for (const s of subs) store.subscribe('t', s, undefined, undefined, 0);
     const topic = store.get('t')!;
@@ -150,7 +146,7 @@ describe('topic: parked subscribers', () => {
     const cursor = topic.park(last, 1, () => undefined);
     cursor.next = 2; // wrote offset 1 from history
     expect(topic.rejoin(last)).toBe(false);
-    while (queued.length > 0) queued.shift()!();
+    runSlices();
     expect(topic.fanOut.pending).toBe(0);
     expect(last.got).toEqual([]); // skipped by the slice: parked
     expect(topic.rejoin(last)).toBe(true);
