@@ -1,7 +1,8 @@
 /**
  * The injectable clock and the one owner of every timer the server starts (STYLE.md point 7).
  * Unit tests pass a fake clock; the 1,000-connection test reads `TimerSet.size` to prove that
- * nothing is left pending after connections close.
+ * nothing is left pending after connections close. Also `Defer`: work put off to a later turn of
+ * the event loop (the next slice of a large fan-out, the close queue's next closes).
  */
 
 /** Time source and timer functions; defaults to the global ones. */
@@ -75,4 +76,28 @@ export class TimerSet {
   clearAll(): void {
     for (const cancel of [...this.#live.values()]) cancel();
   }
+}
+
+/** Runs a function after pending I/O (`setImmediate`); injectable for tests. */
+export type Defer = (fn: () => void) => void;
+
+/** The default {@link Defer}: `setImmediate`, unref'd so it never holds a process open. */
+export const deferImmediate: Defer = (fn) => {
+  setImmediate(fn).unref();
+};
+
+/**
+ * A function that runs `fn` in a later turn ({@link Defer}), once however often it is called
+ * before then: work done in slices, the next slice scheduled at most once.
+ */
+export function deferOnce(defer: Defer, fn: () => void): () => void {
+  let scheduled = false;
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    defer(() => {
+      scheduled = false;
+      fn();
+    });
+  };
 }

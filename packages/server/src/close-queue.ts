@@ -11,7 +11,7 @@
  * only its socket's teardown waits.
  * @internal
  */
-import { deferImmediate, deferOnce, type Defer } from './fan-out.js';
+import { deferImmediate, deferOnce, type Defer } from './clock.js';
 
 /** Closes or terminations run per turn of the event loop: about 0.25 ms of work. */
 export const CLOSES_PER_TURN = 8;

@@ -16,6 +16,8 @@
  * not parked, when their turn comes.
  * @internal
  */
+import { deferImmediate, deferOnce, type Defer } from './clock.js';
+
 /** What a fan-out writes: anything that knows its frame's size (a topic's stored event). */
 export interface Sized {
   readonly frame: { readonly bytes: number };
@@ -35,30 +37,6 @@ export const WRITE_COST = 256;
 
 /** What a delivery that wrote nothing costs (its subscriber parked, or the event dropped). */
 export const HELD_COST = 16;
-
-/** Runs a function after pending I/O (`setImmediate`); injectable for tests. */
-export type Defer = (fn: () => void) => void;
-
-/** The default {@link Defer}: `setImmediate`, unref'd so it never holds a process open. */
-export const deferImmediate: Defer = (fn) => {
-  setImmediate(fn).unref();
-};
-
-/**
- * A function that runs `fn` in a later turn ({@link Defer}), once however often it is called
- * before then: work done in slices, the next slice scheduled at most once.
- */
-export function deferOnce(defer: Defer, fn: () => void): () => void {
-  let scheduled = false;
-  return () => {
-    if (scheduled) return;
-    scheduled = true;
-    defer(() => {
-      scheduled = false;
-      fn();
-    });
-  };
-}
 
 /** A publication not yet written to every subscriber. */
 interface Pending<E> {

@@ -6,7 +6,12 @@
  * of bytes tells how far behind a cursor is without walking the events.
  * @internal
  */
-import type { StoredEvent } from './topics.js';
+/** What history holds: an event with its offset, time and frame size (a topic's stored event). */
+export interface HistoryEvent {
+  readonly offset: number;
+  readonly ts: number;
+  readonly frame: { readonly bytes: number };
+}
 
 /** History limits of every topic. */
 export interface HistoryLimits {
@@ -22,11 +27,11 @@ export interface HistoryLimits {
 }
 
 /** @internal */
-export class History {
+export class History<E extends HistoryEvent> {
   // An array with two moving heads, compacted once the dead prefix is as long as the live part:
   // `#head` is the oldest event in history (what a resume replays), `#base` the oldest event
   // kept at all (history, or older events a parked cursor pins). `#base <= #head` always.
-  #events: StoredEvent[] = [];
+  #events: E[] = [];
   /** Bytes of every event appended before `#events[i]` and it, at index i (a running count). */
   #ends: number[] = [];
   #base = 0;
@@ -51,7 +56,7 @@ export class History {
   }
 
   /** Appends an event; it must follow the last one's offset. */
-  push(event: StoredEvent): void {
+  push(event: E): void {
     this.#events.push(event);
     this.#bytes += event.frame.bytes;
     this.#ends.push(this.#bytes);
@@ -68,19 +73,19 @@ export class History {
   }
 
   /** The oldest event in history. */
-  oldest(): StoredEvent | undefined {
+  oldest(): E | undefined {
     return this.#events[this.#head];
   }
 
   /** Events in history from `offset` on (it must be at or after the oldest's). */
-  from(offset: number): StoredEvent[] {
+  from(offset: number): E[] {
     const oldest = this.#events[this.#head];
     if (!oldest) return [];
     return this.#events.slice(this.#head + Math.max(0, offset - oldest.offset));
   }
 
   /** The kept event at `offset` (in history or pinned); undefined when gone or not yet published. */
-  at(offset: number): StoredEvent | undefined {
+  at(offset: number): E | undefined {
     const i = this.#index(offset);
     return i === undefined ? undefined : this.#events[i];
   }

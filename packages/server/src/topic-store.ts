@@ -3,7 +3,7 @@
  * the positions of forgotten topics remembered so a topic used again continues its epoch.
  */
 import type { Payload } from '@ackwire/protocol';
-import { deferImmediate, type Defer } from './fan-out.js';
+import { deferImmediate, type Defer } from './clock.js';
 import type { HistoryLimits } from './history.js';
 import { newEpoch, Topic, type ResumeResult, type StoredEvent, type Subscriber } from './topics.js';
 

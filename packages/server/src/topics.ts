@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EventEnvelope, Payload } from '@ackwire/protocol';
-import { deferImmediate, FanOut, type Defer, type Recipient } from './fan-out.js';
+import { deferImmediate, type Defer } from './clock.js';
+import { FanOut, type Recipient } from './fan-out.js';
 import { History, type HistoryLimits } from './history.js';
 import { encodeOutgoing, type OutgoingFrame } from './outgoing.js';
 
@@ -80,7 +81,7 @@ export class Topic {
   readonly fanOut: FanOut<StoredEvent>;
   readonly #live = new Set<Subscriber>();
   readonly #parked = new Map<Subscriber, Cursor>();
-  readonly #history = new History();
+  readonly #history = new History<StoredEvent>();
   readonly #limits: HistoryLimits;
   #offset: number;
   /** The furthest-behind parked cursor's next offset (Infinity when none is parked). */

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@ackwire/protocol';
-import { FAN_OUT_SLICE, FanOut, WRITE_COST, type Defer } from '../src/fan-out.js';
+import type { Defer } from '../src/clock.js';
+import { FAN_OUT_SLICE, FanOut, WRITE_COST } from '../src/fan-out.js';
 import type { OutgoingFrame } from '../src/outgoing.js';
 import type { StoredEvent, Subscriber } from '../src/topics.js';
 import { connect, storeWithManualSlices, useServers, until, type TestClient } from './helpers.js';

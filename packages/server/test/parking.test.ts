@@ -27,7 +27,7 @@ describe('history', () => {
   const limits = { size: 3, ttlMs: 1000 };
 
   it('keeps what a cursor pins past the count limit, and lets go once unpinned', () => {
-    const h = new History();
+    const h = new History<StoredEvent>();
     for (let o = 1; o <= 3; o++) h.push(stored(o, 10));
     h.pin(2);
     for (let o = 4; o <= 8; o++) {
@@ -51,7 +51,7 @@ describe('history', () => {
   });
 
   it('keeps what a cursor pins past the age limit', () => {
-    const h = new History();
+    const h = new History<StoredEvent>();
     h.push(stored(1, 5, 0));
     h.push(stored(2, 5, 10));
     h.pin(1);
@@ -64,7 +64,7 @@ describe('history', () => {
   });
 
   it('counts bytes across compactions', () => {
-    const h = new History();
+    const h = new History<StoredEvent>();
     for (let o = 1; o <= 5000; o++) {
       h.push(stored(o, o % 7));
       h.prune(0, limits);
