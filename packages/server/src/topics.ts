@@ -199,7 +199,11 @@ export class Topic {
       this.#parked.set(subscriber, cursor);
     }
     this.#live.delete(subscriber);
-    this.#repin();
+    if (cursor.next < this.#lowest) {
+      // Further behind than any other: history keeps more (no walk over the other cursors).
+      this.#lowest = cursor.next;
+      this.#history.pin(cursor.next);
+    }
     return cursor;
   }
 
@@ -223,7 +227,10 @@ export class Topic {
 
   /** Forgets a parked subscriber's cursor (it rejoined, unsubscribed or was closed). */
   unpark(subscriber: Subscriber): void {
-    if (this.#parked.delete(subscriber)) this.#repin();
+    const cursor = this.#parked.get(subscriber);
+    if (cursor === undefined) return;
+    this.#parked.delete(subscriber);
+    this.advanced(cursor.next);
   }
 
   /** The event at `offset` if still kept (history or pinned by a cursor). */
@@ -237,8 +244,8 @@ export class Topic {
   }
 
   /**
-   * A cursor moved on from offset `from`: when it was the furthest behind, history now keeps
-   * only what the new furthest-behind one needs (no walk over the cursors otherwise).
+   * A cursor moved on from offset `from`, or left: when it was the furthest behind, history now
+   * keeps only what the new furthest-behind one needs (no walk over the cursors otherwise).
    */
   advanced(from: number): void {
     if (from <= this.#lowest) this.#repin();
@@ -261,8 +268,14 @@ export class Topic {
    * events is told to close (its connection's own check runs only on its sweep).
    */
   #overruns(): void {
-    for (const cursor of this.#parked.values()) {
-      if (this.backlog(cursor.next) > this.#backlogBytes) cursor.overrun();
+    const over: Cursor[] = [];
+    for (const [subscriber, cursor] of this.#parked) {
+      if (this.backlog(cursor.next) <= this.#backlogBytes) continue;
+      over.push(cursor);
+      this.#parked.delete(subscriber);
     }
+    // Readers that stopped together overrun together: history is repinned once, not per reader.
+    this.#repin();
+    for (const cursor of over) cursor.overrun();
   }
 }
