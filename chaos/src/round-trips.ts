@@ -1,7 +1,8 @@
 /**
  * Statistics of the ordinary clients' echo round trips in the slow-consumer run (issue 8): the
- * p99 the verdict compares, its timeline per window for the notes, and the median of the
- * rounds' ratios (shared with the benchmark, `@ackwire/test-utils`).
+ * p99 the verdict compares (of every round's samples pooled), its timeline per window and the
+ * share of samples over a bound for the notes, and the median (shared with the benchmark,
+ * `@ackwire/test-utils`).
  */
 import type { RoundTrips } from './slow-consumers-worker.js';
 
@@ -11,6 +12,25 @@ export { median } from '@ackwire/test-utils';
 export function p99(samples: readonly number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? Number.NaN;
+}
+
+/** The median sample. */
+export function p50(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(0.5 * sorted.length)] ?? Number.NaN;
+}
+
+/** Every sample of several measurements, in one list. */
+export function pooled(trips: readonly RoundTrips[]): number[] {
+  return trips.flatMap((t) => t.samples);
+}
+
+/** Share of the samples above `bound`, in percent. */
+export function percentOver(samples: readonly number[], bound: number): number {
+  if (samples.length === 0) return Number.NaN;
+  let n = 0;
+  for (const x of samples) if (x > bound) n++;
+  return (100 * n) / samples.length;
 }
 
 /** p99 of each `windowMs` window of a measurement, as `0-5 s 4.1 ms` items. */

@@ -9,6 +9,7 @@
  * configuration comes in the `CHAOS_SERVER_CONFIG` environment variable (JSON).
  */
 import { appendFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import {
   createServer,
   FileDedupStore,
@@ -33,6 +34,7 @@ process.on('unhandledRejection', (error) => {
 });
 
 const load = processLoad();
+trace('server', `origin ${performance.timeOrigin}`);
 const prototypeKeys = new Set(Object.getOwnPropertyNames(Object.prototype));
 const store = config.journal !== undefined ? new FileDedupStore(config.journal) : undefined;
 const server = await createServer({

@@ -4,12 +4,20 @@
  * each process's CPU and event-loop delay per phase. `slow-consumers.ts` runs the rounds and
  * gives the verdict.
  */
+import { sleep } from './harness.js';
 import { describeLoad, type ProcessLoad } from './process-load.js';
 import { p99 } from './round-trips.js';
 import type { ServerProcess } from './server-child.js';
 import type { RoundTrips } from './slow-consumers-worker.js';
 import { trace } from './trace.js';
 import type { WorkerProcess } from './worker-process.js';
+
+/**
+ * Pause before each quiet phase, not measured: the previous round's attackers have just been
+ * stopped (100 stalled clients and their proxy closed, the server's closes and the garbage they
+ * leave), and the quiet phase is to measure the machine without them, not their aftermath.
+ */
+export const SETTLE_MS = 2000;
 
 /** The run's processes, so one place can stop them all. */
 export interface Processes {
@@ -62,6 +70,7 @@ export async function runRound(
 ): Promise<Round> {
   const label = `round ${index + 1}`;
   const before = await p.server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
+  await sleep(SETTLE_MS);
   await loads(p);
   trace('runner', `${label} quiet`);
   const quiet = await p.ordinary.call<RoundTrips>('measure', { ms: quietSeconds * 1000 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { median, p99, runSlowConsumers } from '../src/slow-consumers.js';
+import { percentOver } from '../src/round-trips.js';
+import { p99, pooled, runSlowConsumers } from '../src/slow-consumers.js';
 
 describe('slow consumers (short, seeded, four processes)', () => {
   it('takes p99 as the sample below which 99 % of the samples lie', () => {
@@ -9,10 +10,20 @@ describe('slow consumers (short, seeded, four processes)', () => {
     expect(p99([])).toBeNaN();
   });
 
-  it('takes the median of the rounds', () => {
-    expect(median([1.3, 0.7, 0.9])).toBe(0.9);
-    expect(median([2, 1])).toBe(1.5);
-    expect(median([0.8])).toBe(0.8);
+  it('pools every round before taking the p99, so one slow phase counts for its share only', () => {
+    // Round 1: 100 samples of 1 ms and 2 of 9 ms (a stall): alone its p99 is 9 ms.
+    const slow = { samples: [...Array<number>(100).fill(1), 9, 9], startedAt: [] };
+    const steady = { samples: Array<number>(100).fill(2), startedAt: [] };
+    expect(p99(slow.samples)).toBe(9);
+    expect(pooled([slow, steady, steady])).toHaveLength(302);
+    // Pooled, the 2 slow samples are under 1 % of 302: the p99 is a steady one.
+    expect(p99(pooled([slow, steady, steady]))).toBe(2);
+  });
+
+  it('counts the share of samples over a bound', () => {
+    expect(percentOver([1, 2, 3, 4], 2)).toBe(50);
+    expect(percentOver([1, 2], 5)).toBe(0);
+    expect(percentOver([], 1)).toBeNaN();
   });
 
   // The p99 ratio is not asserted here: on a busy CI machine it measures the machine. What must
@@ -32,6 +43,7 @@ describe('slow consumers (short, seeded, four processes)', () => {
     const text = [result.summary, ...(result.details ?? []), ...(result.notes ?? [])].join('\n');
     expect(result.summary, text).toMatch(/stalled closed 1013 5\/5; flooders closed 1008 2\/2,/);
     expect(result.summary, text).toMatch(/, 0 ordinary closes/);
+    expect(result.summary, text).toMatch(/rounds pooled: x\d+\.\d\d \(/);
     expect(result.summary, text).not.toMatch(/failed: .*(rss|stalled|flooders|ordinary)/);
   }, 120_000);
 });
