@@ -268,6 +268,8 @@ export class AckwireServer extends EventEmitter<ServerEvents> {
       dedupClients: hub.store.size,
       topics: hub.topics.size,
       subscriptions: hub.topics.subscriptions,
+      parkedSubscriptions: hub.topics.parked,
+      eventsKept: hub.topics.eventsKept,
       timers: hub.timers.size,
     };
   }

@@ -30,6 +30,13 @@ export interface ServerStats {
   topics: number;
   /** Subscriptions across every connection. */
   subscriptions: number;
+  /**
+   * Subscriptions whose connection had no room for their events: parked on the topic, written
+   * from history by cursor once the socket drains (docs/protocol.md §8.3).
+   */
+  parkedSubscriptions: number;
+  /** Events held in memory across topics: history, and what parked subscriptions still need. */
+  eventsKept: number;
   /** Server timers pending (heartbeat sweep, delayed sends, close deadline). */
   timers: number;
   /** Frames received. */

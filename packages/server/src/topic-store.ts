@@ -55,6 +55,20 @@ export class TopicStore {
     return n;
   }
 
+  /** Subscriptions parked behind a cursor: their events wait in history (event-pump.ts). */
+  get parked(): number {
+    let n = 0;
+    for (const t of this.#topics.values()) n += t.parked;
+    return n;
+  }
+
+  /** Events held in memory across topics: history, and what parked cursors still need. */
+  get eventsKept(): number {
+    let n = 0;
+    for (const t of this.#topics.values()) n += t.eventsKept;
+    return n;
+  }
+
   get(name: string): Topic | undefined {
     return this.#topics.get(name);
   }

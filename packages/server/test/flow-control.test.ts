@@ -101,9 +101,14 @@ describe('flow control', () => {
     // At most one frame is written once the mark is reached; the connection parks on the topic,
     // whose history keeps the other 290-odd events for it past its size of 10.
     expect(maxBuffered).toBeLessThan(hwm + CHUNK.byteLength + 1024);
+    const parked = srv.stats();
+    expect(parked.parkedSubscriptions).toBe(1);
+    expect(parked.eventsKept).toBeGreaterThan(10);
     resumeReading(client.ws);
     await expectEveryEventInOrder(client, count, 15_000);
     expect(srv.connections()[0]!.state).toBe('open');
+    // Caught up: back in the fan-out, and history back to its size.
+    expect(srv.stats()).toMatchObject({ parkedSubscriptions: 0, eventsKept: 10 });
     client.close();
   });
 
