@@ -5,7 +5,7 @@
  * Off (and free) without the variable.
  */
 import { appendFileSync } from 'node:fs';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 
 const file = process.env['CHAOS_TRACE'];
 const lines: string[] = [];
@@ -34,17 +34,31 @@ export function traceLoopStalls(who: string, overMs = 5): void {
   }, 1).unref();
 }
 
+// V8's GCType bits as Node reports them (`perf_hooks.constants`): minor is a scavenge, major a
+// mark-compact, incremental a marking step. (Until session 7 this table had the bits shifted by
+// one, so the traces called scavenges "major" and marking steps "weakcb".)
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
+/** Name of a `gc` performance entry's `detail.kind`; an unknown kind as its number. */
+export function gcKind(kind: number): string {
+  return GC_KINDS[kind] ?? String(kind);
+}
+
 /** Records garbage-collection pauses longer than `overMs` (only while tracing). */
 export function traceGc(who: string, overMs = 2): void {
   if (file === undefined) return;
-  const kinds: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'incremental', 8: 'weakcb' };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       if (e.duration <= overMs) continue;
       const kind = (e as { detail?: { kind?: number } }).detail?.kind ?? 0;
       trace(
         who,
-        `gc ${kinds[kind] ?? kind} ${e.duration.toFixed(1)}`,
+        `gc ${gcKind(kind)} ${e.duration.toFixed(1)}`,
         performance.timeOrigin + e.startTime,
       );
     }
