@@ -17,7 +17,7 @@ import type { WorkerProcess } from './worker-process.js';
  * stopped (100 stalled clients and their proxy closed, the server's closes and the garbage they
  * leave), and the quiet phase is to measure the machine without them, not their aftermath.
  */
-export const SETTLE_MS = 2000;
+const SETTLE_MS = 2000;
 
 /** The run's processes, so one place can stop them all. */
 export interface Processes {

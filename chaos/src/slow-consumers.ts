@@ -61,8 +61,9 @@ export interface SlowConsumerOptions {
   /**
    * Quiet and loaded phases, one after the other, this many times; the verdict compares the
    * p99 of every loaded phase's round trips with that of every quiet phase's. One phase's p99
-   * moves by up to 3.6x between the quiet phases of one run on a 2-core machine, while the
-   * pooled ones of a run agree (docs/reliability.md, "What the figure can show").
+   * moved by up to 3.5x between the quiet phases of one run on a 2-core machine, while the
+   * pooled phases of that run agreed at every percentile (docs/reliability.md, "Slow
+   * consumers: every run", session 7).
    * @default 5
    */
   rounds?: number;
