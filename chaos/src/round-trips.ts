@@ -8,16 +8,20 @@ import type { RoundTrips } from './slow-consumers-worker.js';
 
 export { median } from '@ackwire/test-utils';
 
+/** The sample below which a share `q` (0 to 1) of them lie; NaN without samples. */
+function quantile(samples: readonly number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
 /** The 99th percentile: the sample below which 99 % of them lie. */
 export function p99(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? Number.NaN;
+  return quantile(samples, 0.99);
 }
 
 /** The median sample. */
 export function p50(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(0.5 * sorted.length)] ?? Number.NaN;
+  return quantile(samples, 0.5);
 }
 
 /** Every sample of several measurements, in one list. */

@@ -50,22 +50,23 @@ export class TopicStore {
 
   /** Total subscriptions across topics. */
   get subscriptions(): number {
-    let n = 0;
-    for (const t of this.#topics.values()) n += t.subscribers.size;
-    return n;
+    return this.#sum((t) => t.subscribers.size);
   }
 
   /** Subscriptions parked behind a cursor: their events wait in history (event-pump.ts). */
   get parked(): number {
-    let n = 0;
-    for (const t of this.#topics.values()) n += t.parked;
-    return n;
+    return this.#sum((t) => t.parked);
   }
 
   /** Events held in memory across topics: history, and what parked cursors still need. */
   get eventsKept(): number {
+    return this.#sum((t) => t.eventsKept);
+  }
+
+  /** One count summed over every topic (for `stats()`, not a hot path). */
+  #sum(count: (topic: Topic) => number): number {
     let n = 0;
-    for (const t of this.#topics.values()) n += t.eventsKept;
+    for (const t of this.#topics.values()) n += count(t);
     return n;
   }
 
