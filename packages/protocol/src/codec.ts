@@ -6,7 +6,7 @@ import type { ClientEnvelope, Envelope, ServerEnvelope } from './envelope.js';
 import { ProtocolError } from './errors.js';
 import { DEFAULT_LIMITS, resolveLimits, type ProtocolLimits } from './limits.js';
 import { encodeBinary, readBinary } from './binary-codec.js';
-import { encodeJson, readJson } from './json-codec.js';
+import { checkFiniteData, encodeJson, readJson } from './json-codec.js';
 import {
   CLIENT_SENDS,
   SERVER_SENDS,
@@ -97,5 +97,6 @@ function decodeAs(
       'frame: expected a string, Uint8Array or ArrayBuffer',
     );
   }
-  return validateKinds(value, from, kinds, l);
+  const envelope = validateKinds(value, from, kinds, l);
+  return typeof frame === 'string' ? checkFiniteData(envelope) : envelope;
 }

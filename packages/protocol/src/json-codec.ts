@@ -4,6 +4,7 @@
  */
 import type { Envelope } from './envelope.js';
 import { ProtocolError } from './errors.js';
+import { fail } from './rules.js';
 import { tooLarge } from './too-large.js';
 import type { ProtocolLimits } from './limits.js';
 import { utf8Length } from './text.js';
@@ -81,7 +82,7 @@ export function encodeJson(envelope: Envelope): string {
  *   any validation code.
  */
 export function decodeJson(text: string, from: Direction, limits: ProtocolLimits): Envelope {
-  return validateEnvelope(readJson(text, limits), from, limits);
+  return checkFiniteData(validateEnvelope(readJson(text, limits), from, limits));
 }
 
 /**
@@ -109,4 +110,42 @@ export function readJson(text: string, limits: ProtocolLimits): unknown {
     if (short) checkJsonDepth(text, limits.maxDepth);
     throw new ProtocolError('PROTOCOL_INVALID_JSON', 'frame: invalid JSON', { cause });
   }
+}
+
+/**
+ * Refuses a decoded text envelope whose `data` holds a number out of the range of a double
+ * (§6.4): JSON.parse reads it as Infinity, which no JSON can carry on (JSON.stringify writes
+ * null). Runs after the validator, so every other field has been checked first; the envelope's
+ * own number fields have rules of their own. @internal
+ * @throws ProtocolError PROTOCOL_INVALID_FIELD (`<kind>.data`)
+ */
+export function checkFiniteData(envelope: Envelope): Envelope {
+  const data = (envelope as { data?: unknown }).data;
+  if (!allFinite(data)) {
+    fail(`${envelope.k}.data`, 'numbers within the range of a double', data);
+  }
+  return envelope;
+}
+
+/**
+ * True when no number in a parsed JSON value is infinite (§6.4). One pass over the value's
+ * nodes, strings skipped at the cost of a type check: about 25 ns for a small object, 0.2 µs for
+ * 200 numbers (against 1 and 8 µs to parse them), so every text frame with data pays it.
+ */
+function allFinite(value: unknown): boolean {
+  if (typeof value === 'number') return value - value === 0;
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!finiteItem(value[i])) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (!finiteItem((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/** {@link allFinite} of one member, without a call for strings, booleans and null. */
+function finiteItem(x: unknown): boolean {
+  return typeof x === 'number' ? x - x === 0 : typeof x !== 'object' || allFinite(x);
 }

@@ -117,6 +117,36 @@ describe('JSON codec: parse errors (§6.4)', () => {
     }
   });
 
+  it('rejects a number out of the range of a double, which would read as Infinity', () => {
+    const vol = (data: string) => `{"k":"vol","type":"t","data":${data}}`;
+    const huge = [
+      '1e400', // a long exponent
+      '-1.79769348623011e+308', // just past the largest double (found by the property test)
+      `{"a":[1,${'9'.repeat(250)}E99]}`, // nested, a two-digit exponent on a long mantissa
+      `[1${'0'.repeat(300)}e9]`, // 301 digits and a one-digit exponent
+      `1${'0'.repeat(309)}`, // 310 digits, no exponent
+    ];
+    for (const data of huge) {
+      const e = expectRejected(vol(data), 'PROTOCOL_INVALID_FIELD');
+      expect(e.field).toBe('vol.data');
+      expect(e.message).toMatch(/within the range of a double/);
+    }
+  });
+
+  it('accepts numbers that only look large: within range, negative exponents, long fractions', () => {
+    const vol = (data: string) => `{"k":"vol","type":"t","data":${data}}`;
+    for (const [data, value] of [
+      ['1e308', 1e308],
+      ['1.7976931348623157e308', Number.MAX_VALUE],
+      ['1e-400', 0], // underflows to 0, which reads back the same
+      [`0.${'1'.repeat(400)}`, 0.1111111111111111],
+      [`${'9'.repeat(299)}e9`, Number(`${'9'.repeat(299)}e9`)],
+      ['"1e400"', '1e400'], // in a string
+    ] as const) {
+      expect(decodeFrame(vol(data), 'client')).toEqual({ k: 'vol', type: 't', data: value });
+    }
+  });
+
   it('accepts whitespace and any key order', () => {
     expect(decodeFrame(' {\n "ts" : 5 ,\t"k":"ping" } ', 'client')).toEqual({ k: 'ping', ts: 5 });
   });
