@@ -12,12 +12,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Budgets in bytes, brotli-compressed: a ceiling a little above today's sizes, lowered whenever
  * the bundle shrinks, so growth fails CI. Today (eventemitter3 inside both entries, as the
- * product requires): UMD 11,498 B, ESM import 11,453 B (the round before: 11,650 B and 11,563 B).
+ * product requires): UMD 11,594 B, ESM import 11,560 B, since the JSON codec refuses numbers
+ * out of a double's range in `data` (protocol §6.4: +96 and +107 B, a correctness fix found by
+ * the property tests; 11,498 B and 11,453 B before it, 11,650 B and 11,563 B the round before).
  * socket.io-client's browser bundle is 11,880 B measured the same way; issue 6 asks for "well
  * under" it and issue 7 for half of it: neither is met yet (docs/benchmarks.md says what the
  * bytes are: about 1.2 KB brotli is eventemitter3, 3.4 KB the protocol's validator and codecs).
  */
-export const BUDGETS = Object.freeze({ umdMin: 11550, esmImport: 11500 });
+export const BUDGETS = Object.freeze({ umdMin: 11650, esmImport: 11610 });
 
 export function measure(bytes) {
   const buf = Buffer.from(bytes);

@@ -122,30 +122,30 @@ export function readJson(text: string, limits: ProtocolLimits): unknown {
 export function checkFiniteData(envelope: Envelope): Envelope {
   const data = (envelope as { data?: unknown }).data;
   if (!allFinite(data)) {
-    fail(`${envelope.k}.data`, 'numbers within the range of a double', data);
+    fail(`${envelope.k}.data`, 'finite numbers', data);
   }
   return envelope;
 }
 
 /**
- * True when no number in a parsed JSON value is infinite (§6.4). One pass over the value's
- * nodes, strings skipped at the cost of a type check: about 25 ns for a small object, 0.2 µs for
- * 200 numbers (against 1 and 8 µs to parse them), so every text frame with data pays it.
+ * True when no number in a parsed JSON value is infinite (§6.4): one pass over its nodes, about
+ * 25 ns for a small object and 0.2 µs for an array of 200 numbers (against 1 and 8 µs to parse
+ * them). Members are checked in line, so a number or a string costs no call.
  */
 function allFinite(value: unknown): boolean {
   if (typeof value === 'number') return value - value === 0;
   if (typeof value !== 'object' || value === null) return true;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!finiteItem(value[i])) return false;
+    for (let i = 0; i < value.length; i++) if (!finiteMember(value[i])) return false;
     return true;
   }
   for (const key in value) {
-    if (!finiteItem((value as Record<string, unknown>)[key])) return false;
+    if (!finiteMember((value as Record<string, unknown>)[key])) return false;
   }
   return true;
 }
 
-/** {@link allFinite} of one member, without a call for strings, booleans and null. */
-function finiteItem(x: unknown): boolean {
+/** {@link allFinite} of one member of an array or object. */
+function finiteMember(x: unknown): boolean {
   return typeof x === 'number' ? x - x === 0 : typeof x !== 'object' || allFinite(x);
 }
