@@ -16,7 +16,7 @@
  * own process, in the quiet phase as in the loaded one; this process only publishes and samples.
  * With `--nice` the two attacker processes run at nice 19, a stand-in for other machines.
  * Alone: `pnpm -C chaos run slow-consumers [--seed=N] [--seconds=N] [--quiet-seconds=N] [--warm-up=N]
- * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--read-window=BYTES] [--rounds=N] [--nice] [--cold-attack]`.
+ * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--read-window=BYTES] [--cooldown=MS] [--rounds=N] [--nice] [--cold-attack]`.
  */
 import { writeFileSync } from 'node:fs';
 import { sleep } from './harness.js';
@@ -49,6 +49,8 @@ export interface SlowConsumerOptions {
   stallTimeoutMs?: number;
   /** The server's `sendReadWindow`, to try other settings. @default the server's default */
   readWindow?: number;
+  /** The server's `rateLimitCooldownMs`, to try other settings. @default the server's default */
+  cooldownMs?: number;
   /** Run the stalled readers' and the flooders' processes at nice 19. @default false */
   nice?: boolean;
   /**
@@ -99,6 +101,7 @@ export async function runSlowConsumers(
       ...(options.stallTimeoutMs !== undefined && { sendStallTimeoutMs: options.stallTimeoutMs }),
       ...(options.highWaterMark !== undefined && { sendHighWaterMark: options.highWaterMark }),
       ...(options.readWindow !== undefined && { sendReadWindow: options.readWindow }),
+      ...(options.cooldownMs !== undefined && { rateLimitCooldownMs: options.cooldownMs }),
     },
   });
   const workers: WorkerProcess[] = [];
@@ -280,6 +283,7 @@ if (isMain(import.meta.url)) {
     highWaterMark: 'hwm',
     stallTimeoutMs: 'stall-timeout',
     readWindow: 'read-window',
+    cooldownMs: 'cooldown',
     rounds: 'rounds',
   } as const;
   for (const [key, flag] of Object.entries(flags) as [keyof typeof flags, string][]) {

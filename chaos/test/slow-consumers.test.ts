@@ -39,6 +39,9 @@ describe('slow consumers (short, seeded, four processes)', () => {
       flooders: 2,
       ordinary: 4,
       hardLimit: 2 * 1024 * 1024,
+      // Rounds of 4 s: a flooder must be back (after goaway.after plus up to 4 s of jitter) in time
+      // to flood, and be closed, in the next round too.
+      cooldownMs: 500,
     });
     const text = [result.summary, ...(result.details ?? []), ...(result.notes ?? [])].join('\n');
     expect(result.summary, text).toMatch(/stalled closed 1013 5\/5; flooders closed 1008 2\/2,/);

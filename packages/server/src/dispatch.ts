@@ -19,6 +19,7 @@ import {
   type WelcomeEnvelope,
 } from '@ackwire/protocol';
 import type { Connection } from './connection.js';
+import { closeForRate, refuseWhileCooling } from './cooldown.js';
 import { toWireError } from './errors.js';
 import { callHandler, callVolatileHandler, errorAck, okAck } from './handler-call.js';
 import type { AuthorizeTopic, ResolvedServerOptions } from './options.js';
@@ -40,6 +41,8 @@ export interface DispatchHost {
   now(): number;
   emit<K extends keyof ServerEvents>(event: K, ...args: ServerEvents[K]): void;
   reportError(error: unknown): void;
+  /** The session held for `cid`, if any (without creating one). */
+  sessionOf(cid: string): Session | undefined;
   attach(conn: Connection, cid: string, principal: unknown): { session: Session; resumed: boolean };
   publish(topic: string, data: Payload | undefined, volatile: boolean): PublishResult;
   broadcast(type: string, data: Payload | undefined, volatile: boolean, except?: string): number;
@@ -95,6 +98,7 @@ export async function openSession(
     }
   }
   if (conn.state !== 'authenticating') return;
+  if (refuseWhileCooling(hub, conn, hub.sessionOf(hello.cid))) return;
   const subs = hello.subs ?? [];
   const allowed = await Promise.all(
     subs.map((s) => isAllowed(hub, o.authorizeSubscribe, principal, s.topic)),
@@ -188,7 +192,7 @@ export function dispatch(hub: DispatchHost, conn: Connection, envelope: ClientEn
       return;
     case 'vol': {
       const verdict = conn.takeToken();
-      if (verdict === 'close') conn.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
+      if (verdict === 'close') closeForRate(hub, conn);
       else if (verdict === 'refuse') hub.counters.rateLimited++;
       else callVolatileHandler(hub, conn, envelope);
       return;
@@ -202,7 +206,7 @@ function reliable(hub: DispatchHost, conn: Connection, envelope: ReliableEnvelop
   const { id } = envelope;
   const verdict = conn.takeToken();
   if (verdict === 'close') {
-    conn.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
+    closeForRate(hub, conn);
     return;
   }
   if (verdict === 'refuse') {

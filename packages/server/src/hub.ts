@@ -143,6 +143,10 @@ export class Hub implements ConnectionHost, DispatchHost {
    * Binds a connection to the session of `cid`. A previous connection of the same client id is
    * closed with 4004 and its subscriptions move to nobody: the new connection resubscribes.
    */
+  sessionOf(cid: string): Session | undefined {
+    return this.sessions.get(cid);
+  }
+
   attach(
     conn: Connection,
     cid: string,

@@ -163,6 +163,15 @@ export interface ServerOptions {
    */
   rateLimitBurst?: number;
   /**
+   * Milliseconds a client closed with 1008 for its rate stays away (docs/protocol.md §12): the
+   * close is preceded by `goaway` with this `after`, and a `hello` with the same client id
+   * within it gets the time left in a `goaway` and 1008 again, without a session, so that
+   * reconnecting does not buy a flooder a fresh burst. Kept with the session, so it lasts at
+   * most `sessionTtlMs`. 0 turns it off: a plain 1008, and the client waits its own backoff cap.
+   * @default 10000
+   */
+  rateLimitCooldownMs?: number;
+  /**
    * Invalid frames tolerated on one connection (each answered with an error) before it is
    * closed with 4009.
    * @default 10
@@ -309,6 +318,7 @@ export const DEFAULT_SERVER_OPTIONS = Object.freeze({
   sessionTtlMs: 120_000,
   rateLimitPerSecond: 200,
   rateLimitBurst: 400,
+  rateLimitCooldownMs: 10_000,
   maxProtocolErrors: 10,
   maxSubscriptionsPerConnection: 1024,
   historySize: 1000,
@@ -341,6 +351,7 @@ const POSITIVE = [
 const NON_NEGATIVE = [
   'port',
   'sessionTtlMs',
+  'rateLimitCooldownMs',
   'maxProtocolErrors',
   'maxSubscriptionsPerConnection',
   'historyTtlMs',

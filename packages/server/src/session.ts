@@ -33,6 +33,8 @@ export class Session {
   connection: SessionConnection | undefined = undefined;
   /** When the last connection closed, or undefined while connected. @internal */
   detachedAt: number | undefined = undefined;
+  /** Until when a `hello` of this client id is refused: it was closed 1008 (cooldown.ts). @internal */
+  cooldownUntil: number | undefined = undefined;
 
   constructor(cid: string, window: ReceiptWindow) {
     this.cid = cid;

@@ -12,6 +12,7 @@ export class Counters {
   dedupHits = 0;
   volatileDropped = 0;
   rateLimited = 0;
+  cooldownRefused = 0;
   protocolErrors = 0;
   upgradesRejected = 0;
   handlerErrors = 0;
@@ -53,6 +54,8 @@ export interface ServerStats {
   volatileDropped: number;
   /** Messages refused by the rate limit. */
   rateLimited: number;
+  /** `hello`s refused because their client id was closed 1008 within `rateLimitCooldownMs`. */
+  cooldownRefused: number;
   /** Invalid frames received. */
   protocolErrors: number;
   /** HTTP upgrades refused (origin, version, limits, path). */

@@ -125,7 +125,68 @@ describe('limits', () => {
     // reconnects); the refusals are sent synchronously, before it.
     expect(await client.takeAck(6)).toMatchObject({ ok: false, err: { code: 'RATE_LIMITED' } });
     expect((await client.closed).code).toBe(CloseCode.POLICY_VIOLATION);
+    // Told how long to stay away (the default cooldown) before the close.
+    expect(await client.takeKind('goaway')).toEqual({
+      k: 'goaway',
+      after: 10_000,
+      reason: 'rate limit exceeded',
+    });
     await until(() => server.stats().rateLimited >= 5);
+  });
+
+  it('refuses the same client id at hello during the cooldown, then lets it back', async () => {
+    const cooldown = 600;
+    const { server, url } = await start({
+      rateLimitPerSecond: 1,
+      rateLimitBurst: 2,
+      rateLimitCooldownMs: cooldown,
+    });
+    const { client, cid } = await connect(url);
+    const closedAt = Date.now();
+    for (let k = 0; k < 10; k++) client.send({ k: 'vol', type: 'flood' });
+    expect((await client.closed).code).toBe(CloseCode.POLICY_VIOLATION);
+
+    // Back at once: no welcome, the time left, 1008 again; the session is not replaced or reset.
+    const again = new TestClient(url);
+    await again.opened();
+    again.send({ k: 'hello', cid });
+    const goaway = await again.takeKind('goaway');
+    expect(goaway.reason).toBe('rate limit cooldown');
+    expect(goaway.after).toBeGreaterThan(0);
+    expect(goaway.after).toBeLessThanOrEqual(cooldown - (Date.now() - closedAt) + 50);
+    expect((await again.closed).code).toBe(CloseCode.POLICY_VIOLATION);
+    expect(again.received.some((r) => r.envelope.k === 'welcome')).toBe(false);
+    expect(server.stats().cooldownRefused).toBe(1);
+
+    // Another client id is not affected.
+    const other = await connect(url);
+    other.client.close();
+
+    // After the cooldown: a session as before, with a fresh bucket.
+    await new Promise((r) => setTimeout(r, cooldown + 50 - (Date.now() - closedAt)));
+    const back = new TestClient(url);
+    expect((await back.hello(cid)).resumed).toBe(true);
+    back.send({ k: 'vol', type: 'flood' });
+    back.send({ k: 'ping', ts: 1 });
+    expect((await back.takeKind('pong')).ts).toBe(1);
+    expect(server.stats().cooldownRefused).toBe(1);
+    back.close();
+  });
+
+  it('closes with a plain 1008 and no cooldown when rateLimitCooldownMs is 0', async () => {
+    const { server, url } = await start({
+      rateLimitPerSecond: 1,
+      rateLimitBurst: 2,
+      rateLimitCooldownMs: 0,
+    });
+    const { client, cid } = await connect(url);
+    for (let k = 0; k < 10; k++) client.send({ k: 'vol', type: 'flood' });
+    expect((await client.closed).code).toBe(CloseCode.POLICY_VIOLATION);
+    expect(client.received.some((r) => r.envelope.k === 'goaway')).toBe(false);
+    const back = new TestClient(url);
+    await back.hello(cid);
+    expect(server.stats().cooldownRefused).toBe(0);
+    back.close();
   });
 });
 
