@@ -230,17 +230,18 @@ describe('close codes', () => {
     expect(retries[0]?.delayMs).toBe(60);
   });
 
-  it('honours goaway.after before reconnecting', async () => {
+  // 1001: a graceful restart; 1008: the server's rate-limit cooldown (docs/protocol.md §12).
+  it.each([1001, 1008])('honours goaway.after before reconnecting after %i', async (code) => {
     const { ms, client, states } = setup();
     const retries: { delayMs: number }[] = [];
     client.on('retry', (r) => retries.push(r));
     await client.ready();
     ms.send({ k: 'goaway', after: 100, reason: 'deploy' });
     await new Promise((r) => setTimeout(r, 20));
-    ms.closeAll(1001);
+    ms.closeAll(code);
     await vi.waitFor(() => expect(client.stats().reconnects).toBe(1));
     expect(retries[0]?.delayMs).toBe(120);
-    expect(states[2]).toMatchObject({ to: 'reconnecting', reason: 'goaway', code: 1001 });
+    expect(states[2]).toMatchObject({ to: 'reconnecting', reason: 'goaway', code });
   });
 
   it('stops on 4001 with a static token: AUTH_REJECTED, state closed, pending rejected', async () => {

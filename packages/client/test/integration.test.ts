@@ -106,6 +106,28 @@ describe('against the test server', () => {
     await vi.waitFor(() => expect(c.stats().reconnects).toBe(1), { timeout: 10_000 });
     await expect(c.request('math.add', { a: 1, b: 1 })).resolves.toBe(2);
   });
+
+  it('waits out the rate-limit cooldown after a 1008, then delivers what it had queued', async () => {
+    const cooldown = 500;
+    const ts = await server({
+      serverOptions: { rateLimitPerSecond: 10, rateLimitBurst: 5, rateLimitCooldownMs: cooldown },
+    });
+    const c = client(ts, { retryLaterJitterMs: 50 });
+    const changes: StateChange[] = [];
+    c.on('state', (s) => changes.push(s));
+    const retries: number[] = [];
+    c.on('retry', (r) => retries.push(r.delayMs));
+    await c.ready();
+    for (let k = 0; k < 40; k++) c.sendVolatile('echo', k);
+    await vi.waitFor(() => expect(changes.some((s) => s.code === 1008)).toBe(true));
+    expect(changes.find((s) => s.code === 1008)).toMatchObject({ reason: 'goaway' });
+    // Told to stay away for the cooldown: the next attempt waits it (plus at most the jitter).
+    expect(retries[0]).toBeGreaterThanOrEqual(cooldown);
+    expect(retries[0]).toBeLessThan(cooldown + 50);
+    const sent = c.send('echo', 'after the cooldown');
+    await expect(sent).resolves.toMatchObject({ data: 'after the cooldown' });
+    expect(c.stats().reconnects).toBe(1);
+  });
 });
 
 describe('chaos: 2,000 sends through 20 drops and withheld receipts', () => {
