@@ -70,6 +70,9 @@ export async function runRound(
 ): Promise<Round> {
   const label = `round ${index + 1}`;
   const before = await p.server.call<Record<string, string[]>>({ cmd: 'closed-cids' });
+  // The quiet phase has the flooders connected and idle: after the previous load, each waits
+  // out the server's rate-limit cooldown before it reconnects.
+  await p.flooders.call('connected', {}, 90_000);
   await sleep(SETTLE_MS);
   await loads(p);
   trace('runner', `${label} quiet`);

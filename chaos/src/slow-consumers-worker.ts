@@ -123,8 +123,19 @@ async function cleanup(): Promise<void> {
   clients.length = 0;
 }
 
+/**
+ * Waits until every client is connected: the flooders, after the server's cooldown (it keeps a
+ * flooder away for 10 s after its 1008), so that their reconnects fall before a quiet phase and
+ * not in it.
+ */
+async function connected(): Promise<number> {
+  await waitUntil(() => clients.every((c) => c.client.state === 'open'), 60_000, 'reconnected');
+  return clients.length;
+}
+
 const commands = {
   open,
+  connected,
   /** Stops the stalled readers' network: the proxy holds every byte from the server. */
   stall: () => proxy?.setMode('blackhole', { direction: 'down', blackhole: 'hold' }),
   flood: ({ on }: { on: boolean }) => flood(on),
