@@ -76,6 +76,7 @@ export class ServerProcess {
         'tsx',
         '--expose-gc',
         ...profilingFlags(),
+        ...(this.#config.nodeFlags ?? []),
         ...(process.env['CHAOS_SERVER_FLAGS']?.split(' ').filter(Boolean) ?? []),
       ],
       env: { ...process.env, CHAOS_SERVER_CONFIG: JSON.stringify(this.#config) },

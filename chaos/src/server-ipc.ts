@@ -18,6 +18,8 @@ export interface ServerProcessConfig {
   pubLog?: string;
   /** Options of `@ackwire/server` that survive JSON (numbers and booleans). */
   options?: Record<string, number | boolean>;
+  /** Node flags of the server process (before any in `CHAOS_SERVER_FLAGS`). */
+  nodeFlags?: readonly string[];
 }
 
 /** A request to the server process. */

@@ -16,7 +16,7 @@
  * own process, in the quiet phase as in the loaded one; this process only publishes and samples.
  * With `--nice` the two attacker processes run at nice 19, a stand-in for other machines.
  * Alone: `pnpm -C chaos run slow-consumers [--seed=N] [--seconds=N] [--quiet-seconds=N] [--warm-up=N]
- * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--read-window=BYTES] [--cooldown=MS] [--rounds=N] [--nice] [--cold-attack]`.
+ * [--stalled=N] [--flooders=N] [--hard-limit=BYTES] [--hwm=BYTES] [--stall-timeout=MS] [--read-window=BYTES] [--cooldown=MS] [--v8-pool-size=N] [--rounds=N] [--nice] [--cold-attack]`.
  */
 import { writeFileSync } from 'node:fs';
 import { sleep } from './harness.js';
@@ -51,6 +51,14 @@ export interface SlowConsumerOptions {
   readWindow?: number;
   /** The server's `rateLimitCooldownMs`, to try other settings. @default the server's default */
   cooldownMs?: number;
+  /**
+   * V8 worker threads of every process of the run (`--v8-pool-size`); 0 leaves Node's default
+   * (4). With 4, the server's concurrent garbage collection took both cores of a 2-core machine
+   * for 5 to 10 ms every few seconds and stalled every other process on it, the measuring clients
+   * with them; clients on other machines would not feel that (docs/reliability.md, session 8).
+   * @default 1
+   */
+  v8PoolSize?: number;
   /** Run the stalled readers' and the flooders' processes at nice 19. @default false */
   nice?: boolean;
   /**
@@ -93,8 +101,11 @@ export async function runSlowConsumers(
   const seconds = options.seconds ?? 30;
   const quietSeconds = options.quietSeconds ?? seconds;
   const roundCount = Math.max(1, options.rounds ?? 5);
+  const poolSize = options.v8PoolSize ?? 1;
+  const nodeFlags = poolSize > 0 ? [`--v8-pool-size=${poolSize}`] : [];
   const server = await ServerProcess.start({
     port: 0,
+    nodeFlags,
     options: {
       maxConnectionsPerIp: 1000,
       ...(options.hardLimit !== undefined && { sendHardLimit: options.hardLimit }),
@@ -113,7 +124,7 @@ export async function runSlowConsumers(
       count,
       topic: BUSY_TOPIC,
     };
-    const w = await WorkerProcess.start(WORKER, config);
+    const w = await WorkerProcess.start(WORKER, config, nodeFlags);
     workers.push(w);
     return w;
   };
@@ -242,6 +253,7 @@ export async function runSlowConsumers(
         ` limit x1.2; ${loadedAll.length} and ${quietAll.length} round trips), ${ordinaryClosed} ordinary closes` +
         (failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''),
       notes: [
+        `node flags of every process: ${nodeFlags.join(' ') || "(Node's defaults)"}`,
         `closes by code during the loads: ${JSON.stringify(
           Object.fromEntries(
             Object.entries(after.closes).map(([code, n]) => [
@@ -284,6 +296,7 @@ if (isMain(import.meta.url)) {
     stallTimeoutMs: 'stall-timeout',
     readWindow: 'read-window',
     cooldownMs: 'cooldown',
+    v8PoolSize: 'v8-pool-size',
     rounds: 'rounds',
   } as const;
   for (const [key, flag] of Object.entries(flags) as [keyof typeof flags, string][]) {

@@ -61,12 +61,23 @@ export class WorkerProcess {
 
   /**
    * Forks `entry` (a module that calls {@link serveWorker}) with `config` in the environment
-   * variable `CHAOS_WORKER_CONFIG`, and resolves once it is ready.
+   * variable `CHAOS_WORKER_CONFIG` and `nodeFlags` among its Node flags, and resolves once it is
+   * ready.
    */
-  static async start(entry: URL, config: unknown): Promise<WorkerProcess> {
+  static async start(
+    entry: URL,
+    config: unknown,
+    nodeFlags: readonly string[] = [],
+  ): Promise<WorkerProcess> {
     const child = fork(fileURLToPath(entry), [], {
       cwd: PACKAGE_DIR,
-      execArgv: ['--conditions=ackwire-source', '--import', 'tsx', ...profilingFlags()],
+      execArgv: [
+        '--conditions=ackwire-source',
+        '--import',
+        'tsx',
+        ...profilingFlags(),
+        ...nodeFlags,
+      ],
       env: { ...process.env, CHAOS_WORKER_CONFIG: JSON.stringify(config) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
