@@ -42,11 +42,10 @@ export function refuseWhileCooling(
   conn: Connection,
   session: Session | undefined,
 ): boolean {
-  const until = session?.cooldownUntil;
-  if (until === undefined) return false;
-  const left = Math.ceil(until - host.now());
+  if (session?.cooldownUntil === undefined) return false;
+  const left = Math.ceil(session.cooldownUntil - host.now());
   if (left <= 0) {
-    session!.cooldownUntil = undefined;
+    session.cooldownUntil = undefined;
     return false;
   }
   host.counters.cooldownRefused++;

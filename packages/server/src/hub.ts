@@ -139,14 +139,15 @@ export class Hub implements ConnectionHost, DispatchHost {
     } else conn.close(CloseCode.BAD_ENVELOPE, `expected hello first, got ${envelope.k}`);
   }
 
-  /**
-   * Binds a connection to the session of `cid`. A previous connection of the same client id is
-   * closed with 4004 and its subscriptions move to nobody: the new connection resubscribes.
-   */
+  /** The session held for `cid`, if any, without creating one (the rate-limit cooldown). */
   sessionOf(cid: string): Session | undefined {
     return this.sessions.get(cid);
   }
 
+  /**
+   * Binds a connection to the session of `cid`. A previous connection of the same client id is
+   * closed with 4004 and its subscriptions move to nobody: the new connection resubscribes.
+   */
   attach(
     conn: Connection,
     cid: string,
