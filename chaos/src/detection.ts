@@ -6,6 +6,7 @@
  * Alone: `pnpm -C chaos run detection [--seed=N] [--trials=N]`.
  */
 import type { StateChange } from '@ackwire/client';
+import { nearestRank } from '@ackwire/test-utils';
 import { newClient, sleep, waitUntil, type Watched, closeAll } from './harness.js';
 import { startProxy } from './proxy.js';
 import { createRng } from './rng.js';
@@ -17,11 +18,6 @@ export const DETECTION_HEARTBEAT = Object.freeze({ intervalMs: 1000, timeoutMs: 
 
 /** Clients blackholed at once; trials run in rounds of this many. */
 const ROUND = 25;
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 /** Runs `trials` blackhole trials and reports one line. */
 export async function runDetection(
@@ -119,9 +115,9 @@ export async function runDetection(
     name: 'detection',
     ok: failures.length === 0 && server.unexpectedExits === 0,
     summary:
-      `${passed}/${trials} blackholes detected in bound; client p50 ${quantile(c, 0.5)} ms,` +
+      `${passed}/${trials} blackholes detected in bound; client p50 ${nearestRank(c, 0.5)} ms,` +
       ` max ${c[c.length - 1]} ms (bound ${clientBound} = interval ${intervalMs} + timeout ${timeoutMs} + ${Math.round(slack * 100)}%);` +
-      ` server p50 ${quantile(s, 0.5)} ms, max ${s[s.length - 1]} ms (bound ${serverBound} = interval + timeout` +
+      ` server p50 ${nearestRank(s, 0.5)} ms, max ${s[s.length - 1]} ms (bound ${serverBound} = interval + timeout` +
       ` + sweep ${sweepMs} + ${Math.round(slack * 100)}%); ${reconnected}/${trials} open again`,
     details: failures,
   };

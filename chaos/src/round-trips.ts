@@ -4,24 +4,19 @@
  * share of samples over a bound for the notes, and the median (shared with the benchmark,
  * `@ackwire/test-utils`).
  */
+import { nearestRank } from '@ackwire/test-utils';
 import type { RoundTrips } from './slow-consumers-worker.js';
 
 export { median } from '@ackwire/test-utils';
 
-/** The sample below which a share `q` (0 to 1) of them lie; NaN without samples. */
-function quantile(samples: readonly number[], q: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-}
-
 /** The 99th percentile: the sample below which 99 % of them lie. */
 export function p99(samples: readonly number[]): number {
-  return quantile(samples, 0.99);
+  return nearestRank(samples, 0.99);
 }
 
 /** The median sample. */
 export function p50(samples: readonly number[]): number {
-  return quantile(samples, 0.5);
+  return nearestRank(samples, 0.5);
 }
 
 /** Every sample of several measurements, in one list. */

@@ -92,8 +92,7 @@ async function open(): Promise<number> {
     return clients.length;
   }
   for (let i = 0; i < config.count; i++) clients.push(newClient(serverUrl, `${cidPrefix}${i}`, []));
-  await waitUntil(() => clients.every((c) => c.client.state === 'open'), 20_000, 'open');
-  return clients.length;
+  return connected(20_000);
 }
 
 function flood(on: boolean): void {
@@ -128,14 +127,14 @@ async function cleanup(): Promise<void> {
  * flooder away for 10 s after its 1008), so that their reconnects fall before a quiet phase and
  * not in it.
  */
-async function connected(): Promise<number> {
-  await waitUntil(() => clients.every((c) => c.client.state === 'open'), 60_000, 'reconnected');
+async function connected(withinMs = 60_000): Promise<number> {
+  await waitUntil(() => clients.every((c) => c.client.state === 'open'), withinMs, 'open');
   return clients.length;
 }
 
 const commands = {
   open,
-  connected,
+  connected: () => connected(),
   /** Stops the stalled readers' network: the proxy holds every byte from the server. */
   stall: () => proxy?.setMode('blackhole', { direction: 'down', blackhole: 'hold' }),
   flood: ({ on }: { on: boolean }) => flood(on),
